@@ -1,0 +1,39 @@
+namespace KubePS.Core.Kinds;
+
+/// <summary>One column of a kind's table output (kubectl get, Format views).</summary>
+/// <param name="Name">Column header as kubectl shows it.</param>
+/// <param name="Type">OpenAPI type of the cell: string, integer, date.</param>
+/// <param name="Priority">0 for the default view, 1 for -o wide only.</param>
+public sealed record PrinterColumn(string Name, string Type, int Priority = 0, string Format = "");
+
+/// <summary>Everything the API server, discovery and the clients need to know about one kind.</summary>
+public sealed record KindInfo(
+    string Group,
+    string Version,
+    string Kind,
+    string Plural,
+    string Singular,
+    bool Namespaced,
+    Type ClrType,
+    IReadOnlyList<string> ShortNames,
+    IReadOnlyList<string> Subresources,
+    IReadOnlyList<string> Categories,
+    IReadOnlyList<PrinterColumn> Columns)
+{
+    public static readonly IReadOnlyList<string> AllVerbs =
+        ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
+
+    /// <summary>apiVersion as written in objects: "v1" or "apps/v1".</summary>
+    public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
+
+    /// <summary>The resource name used in messages: "pods", "deployments.apps".</summary>
+    public string QualifiedResource => Group.Length == 0 ? Plural : $"{Plural}.{Group}";
+
+    public IReadOnlyList<string> Verbs { get; init; } = AllVerbs;
+
+    /// <summary>Fields a fieldSelector may name for this kind, besides metadata.name and metadata.namespace.</summary>
+    public IReadOnlyList<string> FieldLabels { get; init; } = [];
+
+    public bool SupportsFieldLabel(string field) =>
+        field is "metadata.name" or "metadata.namespace" || FieldLabels.Contains(field);
+}

@@ -1,0 +1,27 @@
+namespace KubePS.Core.Kinds;
+
+/// <summary>Names shared by the engine, the node service and the module.</summary>
+public static class WellKnown
+{
+    public const string DefaultNamespace = "default";
+    public const string SystemNamespace = "kube-system";
+    public const string NodeLeaseNamespace = "kube-node-lease";
+    public static readonly IReadOnlyList<string> InitialNamespaces = [DefaultNamespace, SystemNamespace, NodeLeaseNamespace];
+
+    /// <summary>The Kubernetes minor version whose API behaviour KubePS follows.</summary>
+    public const string KubernetesMajor = "1";
+    public const string KubernetesMinor = "32";
+    public const string GitVersion = "v1.32.0-kubeps";
+
+    /// <summary>Labels on every Docker container the node service creates.</summary>
+    public static class ContainerLabels
+    {
+        public const string Node = "io.kubeps.node";
+        public const string PodName = "io.kubernetes.pod.name";
+        public const string PodNamespace = "io.kubernetes.pod.namespace";
+        public const string PodUid = "io.kubernetes.pod.uid";
+        public const string ContainerName = "io.kubernetes.container.name";
+        public const string RestartCount = "io.kubeps.restart-count";
+        public const string Sandbox = "io.kubeps.sandbox";
+    }
+}
