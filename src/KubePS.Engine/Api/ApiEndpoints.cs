@@ -1,0 +1,74 @@
+using k8s.Models;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace KubePS.Engine.Api;
+
+/// <summary>The HTTP surface: health, version, discovery, and every resource path.</summary>
+public static class ApiEndpoints
+{
+    public static void MapKubernetesApi(this WebApplication app)
+    {
+        var handler = app.Services.GetRequiredService<ResourceHandler>();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("KubePS.Engine.Api");
+        app.Run(async context =>
+        {
+            try
+            {
+                await DispatchAsync(context, handler);
+            }
+            catch (ApiException e) when (!context.Response.HasStarted)
+            {
+                await HttpWriting.WriteStatusAsync(context.Response, e, context.RequestAborted);
+            }
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                // The client went away.
+            }
+            catch (Exception e) when (!context.Response.HasStarted)
+            {
+                logger.LogError(e, "{Method} {Path} failed", context.Request.Method, context.Request.Path);
+                await HttpWriting.WriteStatusAsync(context.Response, new ApiException(500, "InternalError", $"Internal error occurred: {e.Message}"), context.RequestAborted);
+            }
+        });
+    }
+
+    private static async Task DispatchAsync(HttpContext context, ResourceHandler handler)
+    {
+        var path = (context.Request.Path.Value ?? "/").TrimEnd('/');
+        var ct = context.RequestAborted;
+        switch (path)
+        {
+            case "/healthz" or "/livez" or "/readyz":
+                context.Response.ContentType = "text/plain";
+                await context.Response.WriteAsync("ok", ct);
+                return;
+            case "/version":
+                await HttpWriting.WriteJsonAsync(context.Response, 200, Discovery.Version(), ct);
+                return;
+            case "/api":
+                await HttpWriting.WriteJsonAsync(context.Response, 200, Discovery.CoreVersions(), ct);
+                return;
+            case "/apis":
+                await HttpWriting.WriteJsonAsync(context.Response, 200, Discovery.Groups(), ct);
+                return;
+        }
+
+        var discovered = path.Trim('/').Split('/') switch
+        {
+            ["api", var version] => Discovery.Resources("", version) ?? throw ApiException.PathNotFound(),
+            ["apis", var group, var version] => Discovery.Resources(group, version) ?? throw ApiException.PathNotFound(),
+            _ => null,
+        };
+        if (discovered is { } resources)
+        {
+            await HttpWriting.WriteJsonAsync(context.Response, 200, resources, ct);
+            return;
+        }
+
+        var request = ResourceRequest.Parse(context.Request.Path, context.Request.Query) ?? throw ApiException.PathNotFound();
+        await handler.HandleAsync(context, request);
+    }
+}

@@ -1,0 +1,173 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using k8s.Models;
+using KubePS.Core.Kinds;
+using KubePS.Core.Selectors;
+using Microsoft.AspNetCore.Http;
+
+namespace KubePS.Engine.Api;
+
+/// <summary>Turns one resource request (verb + path) into a call on the <see cref="ObjectService"/>.</summary>
+public sealed class ResourceHandler(ObjectService objects, TablePrinter printer, WatchStreamer watches, PodLogProxy logs)
+{
+    public async Task HandleAsync(HttpContext context, ResourceRequest request)
+    {
+        var ct = context.RequestAborted;
+        var response = context.Response;
+        var (kind, ns, name, sub) = (request.Kind, request.Namespace, request.Name, request.Subresource);
+        if (name is not null && kind.Namespaced && ns is null)
+        {
+            throw ApiException.PathNotFound();
+        }
+
+        switch (context.Request.Method, name, sub)
+        {
+            case ("GET", null, _) when request.Flag("watch"):
+                await watches.StreamAsync(context, request);
+                break;
+            case ("GET", null, _):
+                await ListAsync(context, request);
+                break;
+            case ("GET", not null, "log"):
+                await logs.StreamAsync(context, ns!, name);
+                break;
+            case ("GET", not null, null or "status"):
+                await WriteObjectAsync(context, kind, 200, await objects.GetAsync(kind, ns, name, ct));
+                break;
+            case ("POST", null, null):
+                await WriteObjectAsync(context, kind, 201, await objects.CreateAsync(kind, ns, await ReadObjectAsync(context), request.DryRun, ct));
+                break;
+            case ("POST", not null, "binding"):
+                var binding = KubeJson.ToTyped<V1Binding>(await ReadObjectAsync(context));
+                await objects.BindAsync(ns!, name, binding, ct);
+                await HttpWriting.WriteJsonAsync(response, 201, HttpWriting.Success(name, kind.Plural, null), ct);
+                break;
+            case ("PUT", not null, null or "status" or "finalize"):
+                var body = await ReadObjectAsync(context);
+                var updated = await objects.UpdateAsync(kind, ns, name, body, sub == "finalize" ? null : sub, request.DryRun, ct);
+                await WriteObjectAsync(context, kind, 200, updated);
+                break;
+            case ("PATCH", not null, null or "status"):
+                var patch = await ReadBodyAsync(context);
+                var patched = await objects.PatchAsync(kind, ns, name, MediaType(context), patch, sub, request.DryRun, ct);
+                await WriteObjectAsync(context, kind, 200, patched);
+                break;
+            case ("DELETE", not null, null):
+                await DeleteAsync(context, request);
+                break;
+            default:
+                throw ApiException.MethodNotAllowed(context.Request.Method);
+        }
+    }
+
+    private async Task ListAsync(HttpContext context, ResourceRequest request)
+    {
+        var (labels, fields) = Selectors(request);
+        var list = await objects.ListAsync(request.Kind, request.Namespace, labels, fields, context.RequestAborted);
+        var rv = list.ResourceVersion.ToString();
+        if (WantsTable(context))
+        {
+            var table = printer.Print(request.Kind, list.Items, rv, request.Value("includeObject") ?? "Metadata");
+            await HttpWriting.WriteJsonAsync(context.Response, 200, table, context.RequestAborted);
+            return;
+        }
+
+        var body = new JsonObject
+        {
+            ["kind"] = request.Kind.Kind + "List",
+            ["apiVersion"] = request.Kind.ApiVersion,
+            ["metadata"] = new JsonObject { ["resourceVersion"] = rv },
+            ["items"] = new JsonArray(list.Items.Select(i => (JsonNode?)i).ToArray()),
+        };
+        await HttpWriting.WriteJsonAsync(context.Response, 200, body, context.RequestAborted);
+    }
+
+    private async Task DeleteAsync(HttpContext context, ResourceRequest request)
+    {
+        var ct = context.RequestAborted;
+        var text = await ReadBodyAsync(context);
+        V1DeleteOptions? options = null;
+        if (text.Trim().Length > 0)
+        {
+            options = Parse<V1DeleteOptions>(text);
+        }
+
+        if (request.Value("gracePeriodSeconds") is { } grace && long.TryParse(grace, out var seconds))
+        {
+            options ??= new V1DeleteOptions();
+            options.GracePeriodSeconds = seconds;
+        }
+
+        var outcome = await objects.DeleteAsync(request.Kind, request.Namespace, request.Name!, options, request.DryRun, ct);
+
+        // Like the Kubernetes API server: pods and namespaces answer with the object, other kinds with a Status once gone.
+        if (!outcome.Removed || request.Kind == KindRegistry.Pod || request.Kind == KindRegistry.Namespace)
+        {
+            await WriteObjectAsync(context, request.Kind, 200, outcome.Object);
+            return;
+        }
+
+        var group = request.Kind.Group.Length == 0 ? null : request.Kind.Group;
+        var success = HttpWriting.Success(request.Name, request.Kind.Plural, group);
+        success.Details.Uid = KubeJson.MetadataOf(outcome.Object).Uid;
+        await HttpWriting.WriteJsonAsync(context.Response, 200, success, ct);
+    }
+
+    private async Task WriteObjectAsync(HttpContext context, KindInfo kind, int code, JsonObject obj)
+    {
+        if (WantsTable(context))
+        {
+            var rv = obj["metadata"]?["resourceVersion"]?.GetValue<string>() ?? "";
+            obj = printer.Print(kind, [obj], rv, context.Request.Query["includeObject"].ToString() is { Length: > 0 } i ? i : "Metadata");
+        }
+
+        await HttpWriting.WriteJsonAsync(context.Response, code, obj, context.RequestAborted);
+    }
+
+    public static (LabelSelector Labels, FieldSelector Fields) Selectors(ResourceRequest request)
+    {
+        try
+        {
+            return (LabelSelector.Parse(request.Value("labelSelector")), FieldSelector.Parse(request.Value("fieldSelector")));
+        }
+        catch (FormatException e)
+        {
+            throw ApiException.BadRequest(e.Message);
+        }
+    }
+
+    public static bool WantsTable(HttpContext context) =>
+        context.Request.Headers.Accept.ToString().Contains("as=Table", StringComparison.Ordinal);
+
+    private static string MediaType(HttpContext context) =>
+        (context.Request.ContentType ?? HttpWriting.Json).Split(';')[0].Trim().ToLowerInvariant();
+
+    private static async Task<string> ReadBodyAsync(HttpContext context)
+    {
+        using var reader = new StreamReader(context.Request.Body);
+        return await reader.ReadToEndAsync(context.RequestAborted);
+    }
+
+    private static async Task<JsonObject> ReadObjectAsync(HttpContext context)
+    {
+        var mediaType = MediaType(context);
+        if (mediaType is not (HttpWriting.Json or "*/*"))
+        {
+            throw ApiException.UnsupportedMediaType(mediaType);
+        }
+
+        return Parse<JsonObject>(await ReadBodyAsync(context));
+    }
+
+    private static T Parse<T>(string text)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(text, KubeJson.Options) ?? throw ApiException.BadRequest("the request body is empty");
+        }
+        catch (JsonException e)
+        {
+            throw ApiException.BadRequest($"the object provided is unrecognized: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,106 @@
+using System.Text.Json.Nodes;
+using k8s.Models;
+using KubePS.Core.Kinds;
+using KubePS.Core.Printing;
+
+namespace KubePS.Engine.Api;
+
+/// <summary>Server-side printing: the meta.k8s.io/v1 Table that <c>kubectl get</c> shows.</summary>
+public sealed class TablePrinter(TimeProvider clock)
+{
+    public JsonObject Print(KindInfo kind, IEnumerable<JsonObject> items, string resourceVersion, string includeObject, bool withColumns = true)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var rows = new JsonArray();
+        foreach (var item in items)
+        {
+            var row = new JsonObject { ["cells"] = new JsonArray(Cells(kind, item, now).Select(c => (JsonNode?)JsonValue.Create(c)).ToArray()) };
+            var rowObject = RowObject(item, includeObject);
+            if (rowObject is not null)
+            {
+                row["object"] = rowObject;
+            }
+
+            rows.Add(row);
+        }
+
+        var table = new JsonObject
+        {
+            ["kind"] = "Table",
+            ["apiVersion"] = "meta.k8s.io/v1",
+            ["metadata"] = new JsonObject { ["resourceVersion"] = resourceVersion },
+        };
+        if (withColumns)
+        {
+            table["columnDefinitions"] = new JsonArray(kind.Columns.Select(c => (JsonNode?)new JsonObject
+            {
+                ["name"] = c.Name,
+                ["type"] = c.Type == "date" ? "string" : c.Type,
+                ["format"] = c.Format,
+                ["description"] = c.Name,
+                ["priority"] = c.Priority,
+            }).ToArray());
+        }
+
+        table["rows"] = rows;
+        return table;
+    }
+
+    private static JsonObject? RowObject(JsonObject item, string includeObject) => includeObject switch
+    {
+        "None" => null,
+        "Object" => (JsonObject)item.DeepClone(),
+        _ => new JsonObject
+        {
+            ["kind"] = "PartialObjectMetadata",
+            ["apiVersion"] = "meta.k8s.io/v1",
+            ["metadata"] = item["metadata"]?.DeepClone(),
+        },
+    };
+
+    private static IEnumerable<object> Cells(KindInfo kind, JsonObject item, DateTime now)
+    {
+        var meta = KubeJson.MetadataOf(item);
+        var age = HumanDuration.Age(meta.CreationTimestamp, now);
+        switch (kind.Kind)
+        {
+            case "Pod":
+            {
+                var pod = KubeJson.ToTyped<V1Pod>(item);
+                return
+                [
+                    meta.Name, PodPrinting.Ready(pod), PodPrinting.Status(pod), PodPrinting.Restarts(pod).ToString(), age,
+                    pod.Status?.PodIP ?? "<none>", pod.Spec?.NodeName is { Length: > 0 } node ? node : "<none>",
+                ];
+            }
+
+            case "Node":
+            {
+                var node = KubeJson.ToTyped<V1Node>(item);
+                var info = node.Status?.NodeInfo;
+                return
+                [
+                    meta.Name, NodePrinting.Status(node), NodePrinting.Roles(node), age, info?.KubeletVersion ?? "",
+                    node.Status?.Addresses?.FirstOrDefault(a => a.Type == "InternalIP")?.Address ?? "<none>",
+                    info?.OsImage ?? "<unknown>", info?.KernelVersion ?? "<unknown>", info?.ContainerRuntimeVersion ?? "<unknown>",
+                ];
+            }
+
+            case "Namespace":
+                return [meta.Name, item["status"]?["phase"]?.GetValue<string>() ?? "", age];
+            case "Event":
+            {
+                var ev = KubeJson.ToTyped<Corev1Event>(item);
+                var last = ev.LastTimestamp ?? ev.EventTime ?? meta.CreationTimestamp;
+                return
+                [
+                    HumanDuration.Age(last, now), ev.Type ?? "", ev.Reason ?? "",
+                    $"{ev.InvolvedObject?.Kind?.ToLowerInvariant()}/{ev.InvolvedObject?.Name}", ev.Message ?? "",
+                ];
+            }
+
+            default:
+                return [meta.Name, age];
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using k8s.Models;
+using KubePS.Core.Kinds;
+using KubePS.Engine.Api;
+using Microsoft.Extensions.Logging;
+
+namespace KubePS.Engine.Controllers;
+
+/// <summary>Writes core/v1 Events about objects, as the engine's components report what they did.</summary>
+public sealed class EventRecorder(ObjectService objects, TimeProvider clock, ILogger<EventRecorder> logger)
+{
+    public async Task RecordAsync(
+        IKubeObjectReference about, string type, string reason, string message, string component, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var ns = about.Namespace ?? WellKnown.DefaultNamespace;
+        var ev = new Corev1Event
+        {
+            Metadata = new V1ObjectMeta { Name = $"{about.Name}.{Guid.NewGuid():N}"[..Math.Min(about.Name.Length + 17, 253)], NamespaceProperty = ns },
+            InvolvedObject = new V1ObjectReference
+            {
+                ApiVersion = about.ApiVersion,
+                Kind = about.Kind,
+                Name = about.Name,
+                NamespaceProperty = about.Namespace,
+                Uid = about.Uid,
+                ResourceVersion = about.ResourceVersion,
+            },
+            Type = type,
+            Reason = reason,
+            Message = message,
+            Source = new V1EventSource { Component = component },
+            ReportingComponent = component,
+            FirstTimestamp = now,
+            LastTimestamp = now,
+            Count = 1,
+        };
+        try
+        {
+            await objects.CreateAsync(KindRegistry.Event, ns, KubeJson.ToNode(ev), dryRun: false, cancellationToken);
+        }
+        catch (ApiException e)
+        {
+            // Events are best effort, as in Kubernetes: losing one must not fail the work it describes.
+            logger.LogWarning("Could not record event {Reason} for {Kind} {Name}: {Message}", reason, about.Kind, about.Name, e.Message);
+        }
+    }
+}
+
+/// <summary>The fields of an object an Event points at.</summary>
+public interface IKubeObjectReference
+{
+    string ApiVersion { get; }
+
+    string Kind { get; }
+
+    string? Namespace { get; }
+
+    string Name { get; }
+
+    string? Uid { get; }
+
+    string? ResourceVersion { get; }
+}
+
+public sealed record ObjectReference(string ApiVersion, string Kind, string? Namespace, string Name, string? Uid, string? ResourceVersion)
+    : IKubeObjectReference
+{
+    public static ObjectReference Of(V1Pod pod) =>
+        new("v1", "Pod", pod.Metadata.NamespaceProperty, pod.Metadata.Name, pod.Metadata.Uid, pod.Metadata.ResourceVersion);
+}

@@ -1,0 +1,102 @@
+using System.Net;
+using KubePS.Core.Config;
+using KubePS.Engine.Api;
+using KubePS.Engine.Auth;
+using KubePS.Engine.Controllers;
+using KubePS.Engine.Scheduling;
+using KubePS.Engine.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace KubePS.Engine;
+
+/// <summary>Where the engine keeps its data and where it listens.</summary>
+public sealed class EngineOptions
+{
+    /// <summary>The cluster's data folder: the engine uses <c>engine/</c> in it and writes <c>kubeconfig</c> at its top.</summary>
+    public string DataPath { get; set; } = "";
+
+    /// <summary>The HTTPS port; 0 picks a free one (the kubeconfig names the real one).</summary>
+    public int Port { get; set; } = 6443;
+
+    public string BindAddress { get; set; } = "127.0.0.1";
+}
+
+/// <summary>Builds the engine: API server, store, scheduler and controllers in one process.</summary>
+public static class EngineHost
+{
+    public const string ContextName = "kubeps";
+
+    /// <summary>
+    /// Builds the engine. Throws <see cref="InvalidOperationException"/> when another engine holds
+    /// the data folder. After <c>StartAsync</c>, <c>{DataPath}/kubeconfig</c> points at it.
+    /// </summary>
+    public static WebApplication Build(EngineOptions options, Action<ILoggingBuilder>? logging = null)
+    {
+        var root = Path.GetFullPath(options.DataPath);
+        var engineFolder = Path.Combine(root, "engine");
+        var folderLock = DataFolderLock.Acquire(engineFolder);
+        try
+        {
+            var credentials = ClusterCredentials.LoadOrCreate(engineFolder, options.BindAddress);
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+            logging?.Invoke(builder.Logging);
+            builder.WebHost.ConfigureKestrel(kestrel =>
+            {
+                kestrel.AddServerHeader = false;
+                kestrel.Listen(IPAddress.Parse(options.BindAddress), options.Port, listen =>
+                {
+                    // HTTP/1.1 stays on: watches and the websocket and SPDY upgrades need it.
+                    listen.Protocols = HttpProtocols.Http1AndHttp2;
+                    listen.UseHttps(credentials.ServingCertificate);
+                });
+            });
+
+            var services = builder.Services;
+            services.AddSingleton(_ => folderLock);
+            services.AddSingleton(credentials);
+            services.AddSingleton(TimeProvider.System);
+            services.AddSingleton<IObjectStore>(_ => new LiteDbObjectStore(Path.Combine(engineFolder, "kubeps.db")));
+            services.AddSingleton<ObjectService>();
+            services.AddSingleton<TablePrinter>();
+            services.AddSingleton<WatchStreamer>();
+            services.AddSingleton<PodLogProxy>();
+            services.AddSingleton<ResourceHandler>();
+            services.AddSingleton<EventRecorder>();
+            services.AddSingleton<BearerTokenAuthentication>();
+            services.AddHostedService<ClusterBootstrap>();
+            services.AddHostedService<Scheduler>();
+            services.AddHostedService<NamespaceController>();
+
+            var app = builder.Build();
+
+            // Resolved now so the container owns the lock and releases it last, after the store.
+            app.Services.GetRequiredService<DataFolderLock>();
+            app.Lifetime.ApplicationStarted.Register(() => WriteKubeConfig(app, root, options.BindAddress, credentials));
+            app.UseMiddleware<BearerTokenAuthentication>();
+            app.MapKubernetesApi();
+            return app;
+        }
+        catch
+        {
+            folderLock.Dispose();
+            throw;
+        }
+    }
+
+    private static void WriteKubeConfig(WebApplication app, string root, string bindAddress, ClusterCredentials credentials)
+    {
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var port = new Uri(address.Replace("[::]", "localhost")).Port;
+        var host = bindAddress is "0.0.0.0" or "::" ? "127.0.0.1" : bindAddress;
+        var server = $"https://{(host.Contains(':') ? $"[{host}]" : host)}:{port}";
+        var content = KubeConfigWriter.Render(ContextName, server, System.Text.Encoding.ASCII.GetBytes(credentials.CaCertificatePem), credentials.AdminToken);
+        KubeConfigWriter.WritePrivateFile(Path.Combine(root, "kubeconfig"), content);
+    }
+}

@@ -1,0 +1,41 @@
+using KubePS.Engine;
+
+var options = new EngineOptions();
+for (var i = 0; i + 1 < args.Length; i += 2)
+{
+    var value = args[i + 1];
+    switch (args[i])
+    {
+        case "--data-path":
+            options.DataPath = value;
+            break;
+        case "--port":
+            options.Port = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
+            break;
+        case "--bind-address":
+            options.BindAddress = value;
+            break;
+        default:
+            Console.Error.WriteLine($"kubeps-engine: unknown option {args[i]}");
+            Console.Error.WriteLine("usage: KubePS.Engine --data-path <folder> [--port 6443] [--bind-address 127.0.0.1]");
+            return 2;
+    }
+}
+
+if (options.DataPath.Length == 0)
+{
+    Console.Error.WriteLine("kubeps-engine: --data-path is required");
+    return 2;
+}
+
+try
+{
+    await using var app = EngineHost.Build(options);
+    await app.RunAsync();
+    return 0;
+}
+catch (InvalidOperationException e)
+{
+    Console.Error.WriteLine($"kubeps-engine: {e.Message}");
+    return 1;
+}
