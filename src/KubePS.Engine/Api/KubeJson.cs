@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using k8s;
 using k8s.Models;
 
@@ -21,7 +22,11 @@ public static class KubeJson
     private static readonly JsonSerializerOptions StatusOptions = WithoutStatusConverter(Options);
 
     /// <summary>How responses are written: compact, without escaping quotes and apostrophes in messages.</summary>
-    public static readonly JsonSerializerOptions Wire = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    public static readonly JsonSerializerOptions Wire = new()
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
+    };
 
     public static string Serialize(object typed)
     {

@@ -58,7 +58,7 @@ public sealed class TablePrinter(TimeProvider clock)
         },
     };
 
-    private static IEnumerable<object> Cells(KindInfo kind, JsonObject item, DateTime now)
+    private static IEnumerable<string> Cells(KindInfo kind, JsonObject item, DateTime now)
     {
         var meta = KubeJson.MetadataOf(item);
         var age = HumanDuration.Age(meta.CreationTimestamp, now);

@@ -1,0 +1,46 @@
+using k8s;
+using KubePS.Core.Config;
+using Microsoft.AspNetCore.Builder;
+
+namespace KubePS.Engine.Tests;
+
+/// <summary>A real engine on a random loopback port with a temporary data folder, and a client for it.</summary>
+public sealed class EngineFixture : IAsyncLifetime
+{
+    private readonly TempFolder _folder = new();
+    private WebApplication? _app;
+
+    public string DataPath => _folder.Path;
+
+    public string KubeConfigPath => System.IO.Path.Combine(_folder.Path, "kubeconfig");
+
+    public Kubernetes Client { get; private set; } = null!;
+
+    /// <summary>A plain HTTP client with the admin token, for what the library hides (raw streams, status codes).</summary>
+    public HttpClient CreateHttpClient()
+    {
+        var http = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true });
+        var token = File.ReadAllText(System.IO.Path.Combine(DataPath, "engine", "admin.token")).Trim();
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return http;
+    }
+
+    public async Task InitializeAsync()
+    {
+        _app = EngineHost.Build(new EngineOptions { DataPath = _folder.Path, Port = 0 });
+        await _app.StartAsync();
+        Client = KubeClientFactory.FromKubeConfig(KubeConfigPath);
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client?.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        _folder.Dispose();
+    }
+}
