@@ -39,3 +39,8 @@ catch (InvalidOperationException e)
     Console.Error.WriteLine($"kubeps-engine: {e.Message}");
     return 1;
 }
+catch (IOException e) when (e.InnerException is System.Net.Sockets.SocketException || e.Message.Contains("address", StringComparison.OrdinalIgnoreCase))
+{
+    Console.Error.WriteLine($"kubeps-engine: cannot listen on {options.BindAddress}:{options.Port}: {e.Message}");
+    return 1;
+}

@@ -17,7 +17,7 @@ public sealed class NamespaceController(ObjectService objects, ILogger<Namespace
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var watch = objects.Store.Watch(KindRegistry.Namespace, null, objects.Store.CurrentResourceVersion);
-        while (!stoppingToken.IsCancellationRequested)
+        do
         {
             try
             {
@@ -27,21 +27,8 @@ public sealed class NamespaceController(ObjectService objects, ILogger<Namespace
             {
                 logger.LogError(e, "Namespace reconcile failed; retrying");
             }
-
-            using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            wake.CancelAfter(ResyncInterval);
-            try
-            {
-                await watch.Events.WaitToReadAsync(wake.Token);
-            }
-            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-            {
-            }
-
-            while (watch.Events.TryRead(out _))
-            {
-            }
         }
+        while (await ChangeSignal.WaitAsync([watch], ResyncInterval, stoppingToken));
     }
 
     public async Task ReconcileAllAsync(CancellationToken cancellationToken)

@@ -29,7 +29,7 @@ public sealed class Scheduler(ObjectService objects, EventRecorder events, TimeP
         var from = store.CurrentResourceVersion;
         using var pods = store.Watch(KindRegistry.Pod, null, from);
         using var nodes = store.Watch(KindRegistry.Node, null, from);
-        while (!stoppingToken.IsCancellationRequested)
+        do
         {
             try
             {
@@ -39,21 +39,8 @@ public sealed class Scheduler(ObjectService objects, EventRecorder events, TimeP
             {
                 logger.LogError(e, "Scheduling round failed; retrying");
             }
-
-            using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            wake.CancelAfter(RetryInterval);
-            try
-            {
-                await Task.WhenAny(pods.Events.WaitToReadAsync(wake.Token).AsTask(), nodes.Events.WaitToReadAsync(wake.Token).AsTask());
-            }
-            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-            {
-            }
-
-            while (pods.Events.TryRead(out _) || nodes.Events.TryRead(out _))
-            {
-            }
         }
+        while (await ChangeSignal.WaitAsync([pods, nodes], RetryInterval, stoppingToken));
     }
 
     /// <summary>One scheduling round over every pending pod.</summary>
