@@ -1,0 +1,53 @@
+using System.Management.Automation;
+using k8s;
+using KubePS.Module.Completion;
+
+namespace KubePS.Module.Cmdlets;
+
+/// <summary>Gets the log of a pod's container, one string per line; -Follow keeps streaming.</summary>
+[Cmdlet(VerbsCommon.Get, "KubeLog", HelpUri = HelpLinks.GetKubeLog)]
+[OutputType(typeof(string))]
+public sealed class GetKubeLogCommand : KubeCmdlet
+{
+    /// <summary>The name of the pod.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(ObjectNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string Name { get; set; } = "";
+
+    /// <summary>The namespace of the pod; the session's namespace (default) when omitted.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(NamespaceCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string? Namespace { get; set; }
+
+    /// <summary>The container whose log to read; may be omitted when the pod has one container.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Container { get; set; }
+
+    /// <summary>Only the last this many lines.</summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int? Tail { get; set; }
+
+    /// <summary>Keeps writing new lines as the container writes them, until Ctrl+C or the container ends.</summary>
+    [Parameter]
+    public SwitchParameter Follow { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        var ns = Namespace ?? Connection.Namespace;
+        RunForItem(Name, async (writer, ct) =>
+        {
+            await using var stream = await Client.CoreV1.ReadNamespacedPodLogAsync(
+                Name, ns, container: Container, follow: Follow.IsPresent, tailLines: Tail, cancellationToken: ct);
+            using var reader = new StreamReader(stream);
+            while (await reader.ReadLineAsync(ct) is { } line)
+            {
+                writer.Object(line);
+            }
+        });
+    }
+}

@@ -1,0 +1,18 @@
+namespace KubePS.Module.Cmdlets;
+
+/// <summary>Where each cmdlet's online help lives (Get-Help -Online).</summary>
+internal static class HelpLinks
+{
+    public const string Base = "https://github.com/kubeps/kubeps/blob/main/docs/cmdlets.md";
+    public const string StartKubeCluster = Base + "#start-kubecluster";
+    public const string StopKubeCluster = Base + "#stop-kubecluster";
+    public const string ConnectKubeCluster = Base + "#connect-kubecluster";
+    public const string GetKubeNode = Base + "#get-kubenode";
+    public const string GetKubePod = Base + "#get-kubepod";
+    public const string NewKubePod = Base + "#new-kubepod";
+    public const string RemoveKubePod = Base + "#remove-kubepod";
+    public const string GetKubeLog = Base + "#get-kubelog";
+    public const string GetKubeNamespace = Base + "#get-kubenamespace";
+    public const string NewKubeNamespace = Base + "#new-kubenamespace";
+    public const string RemoveKubeNamespace = Base + "#remove-kubenamespace";
+}

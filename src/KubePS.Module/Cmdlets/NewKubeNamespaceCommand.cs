@@ -1,0 +1,22 @@
+using System.Management.Automation;
+using k8s;
+using k8s.Models;
+
+namespace KubePS.Module.Cmdlets;
+
+/// <summary>Creates a namespace.</summary>
+[Cmdlet(VerbsCommon.New, "KubeNamespace", SupportsShouldProcess = true, HelpUri = HelpLinks.NewKubeNamespace)]
+[OutputType(typeof(V1Namespace))]
+public sealed class NewKubeNamespaceCommand : NewKubeObjectCmdlet<V1Namespace>
+{
+    /// <inheritdoc />
+    protected override string Target => Messages.NamespaceTarget(Name);
+
+    /// <inheritdoc />
+    protected override V1Namespace Build(V1ObjectMeta metadata) =>
+        new() { ApiVersion = "v1", Kind = "Namespace", Metadata = metadata };
+
+    /// <inheritdoc />
+    protected override Task<V1Namespace> CreateAsync(V1Namespace item, CancellationToken cancellationToken) =>
+        Client.CoreV1.CreateNamespaceAsync(item, cancellationToken: cancellationToken);
+}

@@ -1,0 +1,71 @@
+using System.Management.Automation;
+using System.Net;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+
+namespace KubePS.Module.Errors;
+
+/// <summary>Turns what the API server answered into ErrorRecords with stable ids and real categories.</summary>
+public static class KubeErrors
+{
+    public static ErrorRecord FromException(Exception exception, object? target) => exception switch
+    {
+        HttpOperationException http => FromStatus(http, ReadStatus(http), target),
+        HttpRequestException request => new ErrorRecord(
+            new KubeException(Messages.ConnectionFailed(request.Message), request), ErrorIds.ConnectionFailed, ErrorCategory.ConnectionError, target),
+        KubeException kube => new ErrorRecord(kube, kube.ErrorId, kube.Category, target),
+        _ => new ErrorRecord(exception, ErrorIds.ServerError, ErrorCategory.NotSpecified, target),
+    };
+
+    public static ErrorRecord NotConnected() => new(
+        new KubeException(Messages.NotConnected), ErrorIds.NotConnected, ErrorCategory.ConnectionError, null);
+
+    public static bool IsNotFound(Exception exception) =>
+        exception is HttpOperationException { Response.StatusCode: HttpStatusCode.NotFound };
+
+    private static ErrorRecord FromStatus(HttpOperationException http, V1Status? status, object? target)
+    {
+        var code = (int)http.Response.StatusCode;
+        var reason = status?.Reason ?? http.Response.StatusCode.ToString();
+        var (id, category) = reason switch
+        {
+            "NotFound" => (ErrorIds.NotFound, ErrorCategory.ObjectNotFound),
+            "AlreadyExists" => (ErrorIds.AlreadyExists, ErrorCategory.ResourceExists),
+            "Conflict" => (ErrorIds.Conflict, ErrorCategory.ResourceUnavailable),
+            "Invalid" or "BadRequest" => (ErrorIds.Invalid, ErrorCategory.InvalidArgument),
+            "Unauthorized" => (ErrorIds.Unauthorized, ErrorCategory.AuthenticationError),
+            "Forbidden" => (ErrorIds.Forbidden, ErrorCategory.PermissionDenied),
+            _ => (ErrorIds.ServerError, ErrorCategory.NotSpecified),
+        };
+        var message = string.IsNullOrEmpty(status?.Message) ? Messages.ServerAnswered(code, reason) : status.Message;
+        var record = new ErrorRecord(new KubeException(message, http, id, category), id, category, target);
+        var causes = status?.Details?.Causes;
+        if (causes is { Count: > 0 })
+        {
+            record.ErrorDetails = new ErrorDetails(message)
+            {
+                RecommendedAction = string.Join("; ", causes.Select(c => $"{c.Field}: {c.Message}")),
+            };
+        }
+
+        return record;
+    }
+
+    private static V1Status? ReadStatus(HttpOperationException http)
+    {
+        if (string.IsNullOrEmpty(http.Response.Content))
+        {
+            return null;
+        }
+
+        try
+        {
+            return KubernetesJson.Deserialize<V1Status>(http.Response.Content);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+}

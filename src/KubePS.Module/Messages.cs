@@ -1,0 +1,48 @@
+namespace KubePS.Module;
+
+/// <summary>Every user-facing string of the module, in one place.</summary>
+internal static class Messages
+{
+    public const string NotConnected =
+        "Not connected to a cluster. Run Start-KubeCluster -DataPath <folder> or Connect-KubeCluster -KubeConfig <path> first.";
+
+    public const string NoDataPath =
+        "No data folder given and none started in this session. Pass -DataPath <folder>.";
+
+    public const string StartActivity = "Starting KubePS cluster";
+    public const string StopActivity = "Stopping KubePS cluster";
+    public const string WaitingForApi = "Waiting for the API server to answer /readyz";
+    public const string WaitingForNodes = "Waiting for the nodes to be Ready";
+    public const string RemoveActivity = "Removing";
+
+    public static string ConnectionFailed(string detail) => $"Cannot reach the API server: {detail}";
+
+    public static string ServerAnswered(int code, string reason) => $"The API server answered {code} {reason}.";
+
+    public static string ComponentMissing(string path) =>
+        $"The module folder lacks {path}. Run ./build.ps1 -Task Build to lay out the module with the engine and node service.";
+
+    public static string ProcessExited(string what, string logPath, string logTail) =>
+        $"The {what} exited while starting. Last lines of {logPath}:{Environment.NewLine}{logTail}";
+
+    public static string TimedOut(string what, TimeSpan after) => $"Timed out after {after.TotalSeconds:0} s waiting for {what}.";
+
+    public static string StoppingProcess(string what, int pid) => $"Stopping {what} (process {pid}).";
+
+    public static string KilledProcess(string what, int pid) => $"The {what} (process {pid}) did not stop in time and was killed.";
+
+    public static string AlreadyRunning(string what, int pid) => $"The {what} already runs (process {pid}).";
+
+    public static string StartedProcess(string what, int pid) => $"Started the {what} (process {pid}).";
+
+    public static string PortIgnored(int running, int requested) =>
+        $"The engine already runs on port {running}; -Port {requested} is ignored until Stop-KubeCluster.";
+
+    public static string NodeStatus(string name) => $"Node {name}";
+
+    public static string WaitingForRemoval(string name) => $"Waiting until pod {name} is gone";
+
+    public static string PodTarget(string ns, string name) => $"pod {ns}/{name}";
+
+    public static string NamespaceTarget(string name) => $"namespace {name}";
+}
