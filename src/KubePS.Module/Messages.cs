@@ -23,7 +23,7 @@ internal static class Messages
         $"The module folder lacks {path}. Run ./build.ps1 -Task Build to lay out the module with the engine and node service.";
 
     public static string ProcessExited(string what, string logPath, string logTail) =>
-        $"The {what} exited while starting. Last lines of {logPath}:{Environment.NewLine}{logTail}";
+        $"The process exited while waiting for {what}. Last lines of {logPath}:{Environment.NewLine}{logTail}";
 
     public static string TimedOut(string what, TimeSpan after) => $"Timed out after {after.TotalSeconds:0} s waiting for {what}.";
 

@@ -1,0 +1,24 @@
+# The module as built: build.ps1 -Task Build lays it out in artifacts/KubePS/ and writes a copy of this
+# manifest there with the artifacts/KubePS/ prefix removed, so both `Import-Module ./KubePS.psd1` (repo
+# root) and `Import-Module artifacts/KubePS` load the same files.
+@{
+    RootModule           = 'artifacts/KubePS/KubePS.Module.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '3f0d8a52-7c1e-4b7e-9a52-6d0b6f2e4c11'
+    Author               = 'KubePS contributors'
+    Description          = 'Kubernetes re-done in C#, driven from PowerShell: a local cluster and cmdlets for its API.'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    TypesToProcess       = @('artifacts/KubePS/Formats/KubePS.Types.ps1xml')
+    FormatsToProcess     = @('artifacts/KubePS/Formats/KubePS.Format.ps1xml')
+    CmdletsToExport      = @(
+        'Start-KubeCluster', 'Stop-KubeCluster', 'Connect-KubeCluster',
+        'Get-KubeNode',
+        'Get-KubePod', 'New-KubePod', 'Remove-KubePod', 'Get-KubeLog',
+        'Get-KubeNamespace', 'New-KubeNamespace', 'Remove-KubeNamespace'
+    )
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{ PSData = @{ Tags = @('Kubernetes', 'Containers', 'Docker') } }
+}
