@@ -39,17 +39,7 @@ public static class KubeErrors
             _ => (ErrorIds.ServerError, ErrorCategory.NotSpecified),
         };
         var message = string.IsNullOrEmpty(status?.Message) ? Messages.ServerAnswered(code, reason) : status.Message;
-        var record = new ErrorRecord(new KubeException(message, http, id, category), id, category, target);
-        var causes = status?.Details?.Causes;
-        if (causes is { Count: > 0 })
-        {
-            record.ErrorDetails = new ErrorDetails(message)
-            {
-                RecommendedAction = string.Join("; ", causes.Select(c => $"{c.Field}: {c.Message}")),
-            };
-        }
-
-        return record;
+        return new ErrorRecord(new KubeException(message, http, id, category), id, category, target);
     }
 
     private static V1Status? ReadStatus(HttpOperationException http)
