@@ -42,6 +42,8 @@ internal static class Messages
 
     public static string WaitingForRemoval(string name) => $"Waiting until pod {name} is gone";
 
+    public static string Connected(string server, string version) => $"Connected to {server} (Kubernetes {version}).";
+
     public static string PodTarget(string ns, string name) => $"pod {ns}/{name}";
 
     public static string NamespaceTarget(string name) => $"namespace {name}";

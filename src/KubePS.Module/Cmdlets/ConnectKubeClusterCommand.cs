@@ -38,7 +38,7 @@ public sealed class ConnectKubeClusterCommand : KubeCmdlet
             Run(async (writer, ct) =>
             {
                 var version = await connection.Client.Version.GetCodeAsync(ct);
-                writer.Verbose($"{connection.Server}: {version.GitVersion}");
+                writer.Verbose(Messages.Connected(connection.Server, version.GitVersion));
             });
         }
         catch (k8s.Exceptions.KubeConfigException e)

@@ -60,13 +60,15 @@ public sealed class StartKubeClusterCommand : KubeCmdlet
         }
 
         var state = Resolve(layout, ClusterState.Read(layout));
+
+        // Recorded before starting, so that Stop-KubeCluster also cleans up after a start that failed.
+        KubeSession.DataPath = layout.DataPath;
         try
         {
             Run(async (writer, ct) =>
             {
                 var started = await new ClusterStarter(layout, state, writer).StartAsync(ct);
                 started.Write(layout);
-                KubeSession.DataPath = layout.DataPath;
                 writer.Object(new KubeClusterInfo(
                     layout.DataPath, Connection.Server, layout.KubeConfig, started.EnginePid, started.Nodes.Select(n => n.Name).ToList()));
             });
