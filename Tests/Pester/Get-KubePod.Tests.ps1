@@ -33,6 +33,11 @@ Describe 'Get-KubePod' {
         $failure[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 
+    It 'completes pod names' {
+        $completion = TabExpansion2 -inputScript 'Get-KubePod -Name w' -cursorColumn 'Get-KubePod -Name w'.Length
+        $completion.CompletionMatches.CompletionText | Should -Contain 'web'
+    }
+
     It 'is listed by kubectl' {
         $cache = Join-Path $settings.DataPath 'kubectl-cache'
         $output = kubectl --kubeconfig $cluster.KubeConfig --cache-dir $cache get pods,nodes
