@@ -1,0 +1,159 @@
+using System.Runtime.InteropServices;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using KubePS.Core.Kinds;
+using KubePS.NodeService.Runtime;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace KubePS.NodeService.Node;
+
+/// <summary>Registers this machine as a Node and keeps its status (capacity, Ready, heartbeat) current.</summary>
+public sealed class NodeRegistrar(
+    IKubernetes api, IContainerRuntime runtime, NodeOptions options, IServer server, IHostApplicationLifetime lifetime, TimeProvider clock,
+    ILogger<NodeRegistrar> logger)
+    : BackgroundService
+{
+    public const string KubeletVersion = "v1.32.0-kubeps";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // The node publishes its endpoint's port, which is known once the server listens.
+        var started = new TaskCompletionSource();
+        using (lifetime.ApplicationStarted.Register(started.SetResult))
+        using (stoppingToken.Register(started.SetResult))
+        {
+            await started.Task;
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await ReportAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning("Node status update failed, retrying: {Message}", e.Message);
+            }
+
+            try
+            {
+                await Task.Delay(options.HeartbeatInterval, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task ReportAsync(CancellationToken cancellationToken)
+    {
+        var status = await StatusAsync(cancellationToken);
+        V1Node node;
+        try
+        {
+            node = await api.CoreV1.ReadNodeAsync(options.NodeName, cancellationToken: cancellationToken);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            logger.LogInformation("Registering node {Node}", options.NodeName);
+            await api.CoreV1.CreateNodeAsync(new V1Node
+            {
+                Metadata = new V1ObjectMeta
+                {
+                    Name = options.NodeName,
+                    Labels = new Dictionary<string, string>
+                    {
+                        ["kubernetes.io/hostname"] = options.NodeName,
+                        ["kubernetes.io/os"] = OperatingSystem.IsWindows() ? "windows" : "linux",
+                        ["kubernetes.io/arch"] = Architecture,
+                    },
+                },
+                Spec = new V1NodeSpec(),
+                Status = status,
+            }, cancellationToken: cancellationToken);
+            return;
+        }
+
+        var ready = status.Conditions.First(c => c.Type == "Ready");
+        var wasReady = node.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready");
+        if (wasReady?.Status == ready.Status)
+        {
+            ready.LastTransitionTime = wasReady.LastTransitionTime;
+        }
+
+        node.Status = status;
+        await api.CoreV1.ReplaceNodeStatusAsync(node, options.NodeName, cancellationToken: cancellationToken);
+    }
+
+    private async Task<V1NodeStatus> StatusAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var memory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        var capacity = new Dictionary<string, ResourceQuantity>
+        {
+            ["cpu"] = new(Environment.ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ["memory"] = new($"{memory / 1024}Ki"),
+            ["pods"] = new("110"),
+        };
+        V1NodeCondition Condition(string type, bool value, string reason, string message) => new()
+        {
+            Type = type,
+            Status = value ? "True" : "False",
+            Reason = reason,
+            Message = message,
+            LastHeartbeatTime = now,
+            LastTransitionTime = now,
+        };
+
+        return new V1NodeStatus
+        {
+            Capacity = capacity,
+            Allocatable = new Dictionary<string, ResourceQuantity>(capacity),
+            Addresses =
+            [
+                new V1NodeAddress { Type = "InternalIP", Address = options.BindAddress },
+                new V1NodeAddress { Type = "Hostname", Address = options.NodeName },
+            ],
+            DaemonEndpoints = new V1NodeDaemonEndpoints { KubeletEndpoint = new V1DaemonEndpoint { Port = ListeningPort() } },
+            NodeInfo = new V1NodeSystemInfo
+            {
+                Architecture = Architecture,
+                OperatingSystem = OperatingSystem.IsWindows() ? "windows" : "linux",
+                OsImage = RuntimeInformation.OSDescription,
+                KernelVersion = Environment.OSVersion.Version.ToString(),
+                ContainerRuntimeVersion = await runtime.VersionAsync(cancellationToken),
+                KubeletVersion = KubeletVersion,
+                KubeProxyVersion = "",
+                MachineID = options.NodeName,
+                SystemUUID = options.NodeName,
+                BootID = "",
+            },
+            Conditions =
+            [
+                Condition("MemoryPressure", false, "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+                Condition("DiskPressure", false, "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+                Condition("PIDPressure", false, "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+                Condition("Ready", true, "KubeletReady", "kubelet is posting ready status"),
+            ],
+        };
+    }
+
+    private static string Architecture => RuntimeInformation.OSArchitecture switch
+    {
+        System.Runtime.InteropServices.Architecture.X64 => "amd64",
+        System.Runtime.InteropServices.Architecture.Arm64 => "arm64",
+        var other => other.ToString().ToLowerInvariant(),
+    };
+
+    private int ListeningPort()
+    {
+        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+        return address is null ? options.Port : new Uri(address.Replace("[::]", "localhost")).Port;
+    }
+}

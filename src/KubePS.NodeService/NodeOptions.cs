@@ -1,0 +1,29 @@
+using KubePS.NodeService.Runtime;
+
+namespace KubePS.NodeService;
+
+/// <summary>Who this node is, where its state lives and how it reaches the engine and Docker.</summary>
+public sealed class NodeOptions
+{
+    public string KubeConfigPath { get; set; } = "";
+
+    public string NodeName { get; set; } = Environment.MachineName.ToLowerInvariant();
+
+    public string DataPath { get; set; } = "";
+
+    /// <summary>The node endpoint (logs) port, 10250 as the kubelet's; 0 picks a free one.</summary>
+    public int Port { get; set; } = 10250;
+
+    public string BindAddress { get; set; } = "127.0.0.1";
+
+    public string DockerEndpoint { get; set; } = DockerRuntime.DefaultEndpoint;
+
+    /// <summary>The image of the container that holds each pod's namespaces (Kubernetes' pause image).</summary>
+    public string SandboxImage { get; set; } = "kubeps/busybox:1";
+
+    /// <summary>How often pods are re-synchronised even without a watch event.</summary>
+    public TimeSpan ResyncInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often the node reports its status (the heartbeat).</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
+}

@@ -1,0 +1,232 @@
+using System.Text.Json;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using KubePS.Core.Kinds;
+using KubePS.NodeService.Runtime;
+using Microsoft.Extensions.Logging;
+
+namespace KubePS.NodeService.Pods;
+
+/// <summary>
+/// Drives one pod's containers toward its spec: a running sandbox, one container per pod
+/// container restarted per restartPolicy with back-off, graceful termination on delete, and the
+/// status written back through pods/status. Level-triggered: it reads Docker every time.
+/// </summary>
+public sealed class PodReconciler(
+    IKubernetes api, IContainerRuntime runtime, NodeOptions options, ImagePullBackoff pulls, TimeProvider clock, ILogger<PodReconciler> logger)
+{
+    public async Task ReconcileAsync(V1Pod pod, CancellationToken cancellationToken)
+    {
+        var uid = pod.Metadata.Uid;
+        var containers = new PodContainers(await runtime.ListAsync(options.NodeName, uid, cancellationToken));
+        if (pod.Metadata.DeletionTimestamp is not null)
+        {
+            await TerminateAsync(pod, containers, cancellationToken);
+            return;
+        }
+
+        var waiting = new Dictionary<string, ContainerWaiting>();
+        if (pod.Status?.Phase is "Succeeded" or "Failed")
+        {
+            // A finished pod keeps its containers for logs, but not its sandbox.
+            if (containers.Sandbox is { State: ContainerRunState.Running } done)
+            {
+                await runtime.StopAsync(done.Id, TimeSpan.Zero, cancellationToken);
+            }
+        }
+        else
+        {
+            var sandbox = await EnsureSandboxAsync(pod, containers, cancellationToken);
+            foreach (var container in pod.Spec.Containers)
+            {
+                if (await EnsureContainerAsync(pod, container, sandbox, containers.Instances(container.Name), cancellationToken) is { } w)
+                {
+                    waiting[container.Name] = w;
+                }
+            }
+
+            containers = new PodContainers(await runtime.ListAsync(options.NodeName, uid, cancellationToken));
+        }
+
+        await WriteStatusAsync(pod, PodStatusBuilder.Build(pod, containers, waiting, options.BindAddress, clock.GetUtcNow().UtcDateTime), cancellationToken);
+    }
+
+    /// <summary>Stops and removes the containers of a pod the API no longer has.</summary>
+    public async Task RemoveOrphanAsync(IEnumerable<RuntimeContainer> containers, CancellationToken cancellationToken)
+    {
+        foreach (var container in containers)
+        {
+            logger.LogInformation("Removing container {Name} of a pod that no longer exists", container.Name);
+            await runtime.StopAsync(container.Id, TimeSpan.FromSeconds(2), cancellationToken);
+            await runtime.RemoveAsync(container.Id, cancellationToken);
+        }
+    }
+
+    // If the sandbox died, the pod's network is gone with it: every container is recreated in a new one.
+    private async Task<string> EnsureSandboxAsync(V1Pod pod, PodContainers containers, CancellationToken cancellationToken)
+    {
+        if (containers.Sandbox is { State: ContainerRunState.Running } running)
+        {
+            return running.Id;
+        }
+
+        foreach (var stale in containers.All)
+        {
+            await runtime.RemoveAsync(stale.Id, cancellationToken);
+        }
+
+        var spec = new ContainerSpec($"k8s_POD_{pod.Metadata.Name}_{pod.Metadata.NamespaceProperty}_{pod.Metadata.Uid}", options.SandboxImage)
+        {
+            Command = ["sleep", "2147483647"],
+            Hostname = pod.Metadata.Name.Length > 63 ? pod.Metadata.Name[..63] : pod.Metadata.Name,
+            Labels = Labels(pod, "POD", 0, sandbox: true),
+        };
+        logger.LogInformation("Starting sandbox of pod {Namespace}/{Pod}", pod.Metadata.NamespaceProperty, pod.Metadata.Name);
+        return await runtime.RunAsync(spec, cancellationToken);
+    }
+
+    private async Task<ContainerWaiting?> EnsureContainerAsync(
+        V1Pod pod, V1Container container, string sandboxId, IReadOnlyList<RuntimeContainer> instances, CancellationToken cancellationToken)
+    {
+        var current = instances.FirstOrDefault();
+        var restart = 0;
+        if (current is { State: ContainerRunState.Running or ContainerRunState.Created })
+        {
+            return null;
+        }
+
+        if (current is not null)
+        {
+            if (!RestartPolicy.ShouldRestart(pod.Spec.RestartPolicy, current.ExitCode))
+            {
+                return null;
+            }
+
+            restart = PodContainers.RestartCount(current) + 1;
+            var delay = RestartPolicy.Backoff(restart - 1, current.StartedAt, current.FinishedAt);
+            if (current.FinishedAt is { } finished && clock.GetUtcNow().UtcDateTime < finished + delay)
+            {
+                return new ContainerWaiting("CrashLoopBackOff",
+                    $"back-off {(int)delay.TotalSeconds}s restarting failed container={container.Name} pod={pod.Metadata.Name}_{pod.Metadata.NamespaceProperty}({pod.Metadata.Uid})");
+            }
+
+            // The exited instance stays as the previous one (for --previous logs); older ones go.
+            foreach (var old in instances.Skip(1))
+            {
+                await runtime.RemoveAsync(old.Id, cancellationToken);
+            }
+        }
+
+        if (await EnsureImageAsync(pod, container, cancellationToken) is { } imageProblem)
+        {
+            return imageProblem;
+        }
+
+        var spec = new ContainerSpec($"k8s_{container.Name}_{pod.Metadata.Name}_{pod.Metadata.NamespaceProperty}_{pod.Metadata.Uid}_{restart}", container.Image)
+        {
+            Entrypoint = container.Command is { Count: > 0 } command ? command : null,
+            Command = container.Args is { Count: > 0 } args ? args : null,
+            Environment = (container.Env ?? []).Where(e => e.Value is not null).Select(e => $"{e.Name}={e.Value}").ToList(),
+            WorkingDir = container.WorkingDir,
+            Labels = Labels(pod, container.Name, restart, sandbox: false),
+            JoinSandbox = sandboxId,
+            SharePidWithSandbox = pod.Spec.ShareProcessNamespace == true,
+            MemoryLimitBytes = container.Resources?.Limits?.TryGetValue("memory", out var memory) == true ? (long)memory.ToDecimal() : null,
+            NanoCpus = container.Resources?.Limits?.TryGetValue("cpu", out var cpu) == true ? (long)(cpu.ToDecimal() * 1_000_000_000m) : null,
+        };
+        try
+        {
+            logger.LogInformation("Starting container {Container} of pod {Namespace}/{Pod} (restart {Restart})",
+                container.Name, pod.Metadata.NamespaceProperty, pod.Metadata.Name, restart);
+            await runtime.RunAsync(spec, cancellationToken);
+            return null;
+        }
+        catch (RuntimeException e)
+        {
+            return new ContainerWaiting("CreateContainerError", e.Message);
+        }
+    }
+
+    private async Task<ContainerWaiting?> EnsureImageAsync(V1Pod pod, V1Container container, CancellationToken cancellationToken)
+    {
+        var image = container.Image;
+        var policy = container.ImagePullPolicy ?? "IfNotPresent";
+        if (policy == "Never" || (policy == "IfNotPresent" && await runtime.HasImageAsync(image, cancellationToken)))
+        {
+            return policy == "Never" && !await runtime.HasImageAsync(image, cancellationToken)
+                ? new ContainerWaiting("ErrImageNeverPull", $"Container image \"{image}\" is not present with pull policy of Never")
+                : null;
+        }
+
+        var key = $"{pod.Metadata.Uid}/{container.Name}";
+        if (pulls.Waiting(key, image) is { } backoff)
+        {
+            return backoff;
+        }
+
+        try
+        {
+            await runtime.PullImageAsync(image, cancellationToken);
+            pulls.Succeeded(key);
+            return null;
+        }
+        catch (RuntimeException e)
+        {
+            logger.LogWarning("Pulling {Image} for pod {Namespace}/{Pod} failed: {Message}", image, pod.Metadata.NamespaceProperty, pod.Metadata.Name, e.Message);
+            return pulls.Failed(key, image, e.Message);
+        }
+    }
+
+    private async Task TerminateAsync(V1Pod pod, PodContainers containers, CancellationToken cancellationToken)
+    {
+        var grace = TimeSpan.FromSeconds(pod.Metadata.DeletionGracePeriodSeconds ?? pod.Spec.TerminationGracePeriodSeconds ?? 30);
+        var apps = containers.All.Where(c => c != containers.Sandbox && c.State == ContainerRunState.Running);
+        await Task.WhenAll(apps.Select(c => runtime.StopAsync(c.Id, grace, cancellationToken)));
+        foreach (var container in containers.All)
+        {
+            await runtime.RemoveAsync(container.Id, cancellationToken);
+        }
+
+        logger.LogInformation("Pod {Namespace}/{Pod} terminated; confirming its deletion", pod.Metadata.NamespaceProperty, pod.Metadata.Name);
+        try
+        {
+            await api.CoreV1.DeleteNamespacedPodAsync(pod.Metadata.Name, pod.Metadata.NamespaceProperty,
+                new V1DeleteOptions { GracePeriodSeconds = 0, Preconditions = new V1Preconditions { Uid = pod.Metadata.Uid } },
+                cancellationToken: cancellationToken);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode is System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.Conflict)
+        {
+            // Already gone, or a new pod of the same name: nothing of ours is left to confirm.
+        }
+    }
+
+    private async Task WriteStatusAsync(V1Pod pod, V1PodStatus status, CancellationToken cancellationToken)
+    {
+        if (JsonSerializer.Serialize(status) == JsonSerializer.Serialize(pod.Status))
+        {
+            return;
+        }
+
+        pod.Status = status;
+        try
+        {
+            await api.CoreV1.ReplaceNamespacedPodStatusAsync(pod, pod.Metadata.Name, pod.Metadata.NamespaceProperty, cancellationToken: cancellationToken);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode is System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.Conflict)
+        {
+            // The pod changed or went away meanwhile; the next sync reads it again.
+        }
+    }
+
+    private Dictionary<string, string> Labels(V1Pod pod, string container, int restart, bool sandbox) => new()
+    {
+        [WellKnown.ContainerLabels.Node] = options.NodeName,
+        [WellKnown.ContainerLabels.PodName] = pod.Metadata.Name,
+        [WellKnown.ContainerLabels.PodNamespace] = pod.Metadata.NamespaceProperty,
+        [WellKnown.ContainerLabels.PodUid] = pod.Metadata.Uid,
+        [WellKnown.ContainerLabels.ContainerName] = container,
+        [WellKnown.ContainerLabels.RestartCount] = restart.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        [WellKnown.ContainerLabels.Sandbox] = sandbox ? "true" : "false",
+    };
+}

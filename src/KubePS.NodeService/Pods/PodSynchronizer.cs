@@ -1,0 +1,95 @@
+using System.Threading.Channels;
+using k8s;
+using KubePS.Core.Kinds;
+using KubePS.NodeService.Runtime;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace KubePS.NodeService.Pods;
+
+/// <summary>
+/// The node's pod loop: a watch on the pods bound to this node wakes it, a resync timer backs the
+/// watch up, and each pass reconciles every pod against Docker and removes what no pod owns.
+/// </summary>
+public sealed class PodSynchronizer(
+    IKubernetes api, IContainerRuntime runtime, PodReconciler reconciler, ImagePullBackoff pulls, NodeOptions options, ILogger<PodSynchronizer> logger)
+    : BackgroundService
+{
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    private string FieldSelector => $"spec.nodeName={options.NodeName}";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var watching = WatchAsync(stoppingToken);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await SyncAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning("Pod sync failed, retrying: {Message}", e.Message);
+            }
+
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            wait.CancelAfter(options.ResyncInterval);
+            try
+            {
+                await _wake.Reader.ReadAsync(wait.Token);
+            }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+            }
+        }
+
+        await watching;
+    }
+
+    public async Task SyncAsync(CancellationToken cancellationToken)
+    {
+        var pods = (await api.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: FieldSelector, cancellationToken: cancellationToken)).Items;
+        foreach (var pod in pods)
+        {
+            try
+            {
+                await reconciler.ReconcileAsync(pod, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning("Pod {Namespace}/{Pod} could not be synced: {Message}", pod.Metadata.NamespaceProperty, pod.Metadata.Name, e.Message);
+            }
+        }
+
+        var wanted = pods.Select(p => p.Metadata.Uid).ToHashSet();
+        pulls.Retain(wanted);
+        var orphans = (await runtime.ListAsync(options.NodeName, null, cancellationToken))
+            .Where(c => !wanted.Contains(c.Label(WellKnown.ContainerLabels.PodUid) ?? ""));
+        await reconciler.RemoveOrphanAsync(orphans, cancellationToken);
+    }
+
+    private async Task WatchAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await foreach (var _ in api.CoreV1.WatchListPodForAllNamespacesAsync(fieldSelector: FieldSelector, timeoutSeconds: 300, cancellationToken: stoppingToken))
+                {
+                    _wake.Writer.TryWrite(true);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // The resync timer keeps pods converging while the watch is re-established.
+                logger.LogDebug("Pod watch ended: {Message}", e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+    }
+}

@@ -1,0 +1,216 @@
+using System.Globalization;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using KubePS.Core.Kinds;
+
+namespace KubePS.NodeService.Runtime;
+
+/// <summary>The container runtime on a Docker Engine (API 1.41 and later) through Docker.DotNet.</summary>
+public sealed class DockerRuntime(DockerClient docker) : IContainerRuntime, IDisposable
+{
+    public static string DefaultEndpoint => OperatingSystem.IsWindows() ? "npipe://./pipe/docker_engine" : "unix:///var/run/docker.sock";
+
+    public static DockerRuntime Connect(string endpoint) =>
+        new(new DockerClientConfiguration(new Uri(endpoint)).CreateClient());
+
+    public async Task<string> VersionAsync(CancellationToken cancellationToken) =>
+        "docker://" + (await docker.System.GetVersionAsync(cancellationToken)).Version;
+
+    public async Task<bool> HasImageAsync(string image, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await docker.Images.InspectImageAsync(image, cancellationToken);
+            return true;
+        }
+        catch (DockerImageNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    public async Task PullImageAsync(string image, CancellationToken cancellationToken)
+    {
+        var (name, tag) = SplitTag(image);
+        string? failure = null;
+        try
+        {
+            await docker.Images.CreateImageAsync(
+                new ImagesCreateParameters { FromImage = name, Tag = tag },
+                new AuthConfig(),
+                new Progress<JSONMessage>(m => failure ??= m.ErrorMessage is { Length: > 0 } e ? e : m.Error?.Message),
+                cancellationToken);
+        }
+        catch (DockerApiException e)
+        {
+            throw new RuntimeException(e.ResponseBody is { Length: > 0 } body ? MessageOf(body) : e.Message, e);
+        }
+
+        if (failure is not null || !await HasImageAsync(image, cancellationToken))
+        {
+            throw new RuntimeException(failure ?? $"pull of {image} did not produce the image");
+        }
+    }
+
+    public async Task<string> RunAsync(ContainerSpec spec, CancellationToken cancellationToken)
+    {
+        var sandbox = spec.JoinSandbox is { } id ? $"container:{id}" : null;
+        var parameters = new CreateContainerParameters
+        {
+            Name = spec.Name,
+            Image = spec.Image,
+            Entrypoint = spec.Entrypoint,
+            Cmd = spec.Command,
+            Env = spec.Environment,
+            WorkingDir = spec.WorkingDir,
+            Hostname = spec.Hostname,
+            Labels = new Dictionary<string, string>(spec.Labels),
+            HostConfig = new HostConfig
+            {
+                // docker-init as PID 1 forwards SIGTERM; busybox sleep as PID 1 would ignore it.
+                Init = true,
+                NetworkMode = sandbox,
+                IpcMode = sandbox ?? "shareable",
+                PidMode = spec.SharePidWithSandbox ? sandbox : null,
+                Memory = spec.MemoryLimitBytes ?? 0,
+                NanoCPUs = spec.NanoCpus ?? 0,
+            },
+        };
+        try
+        {
+            var created = await docker.Containers.CreateContainerAsync(parameters, cancellationToken);
+            await docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), cancellationToken);
+            return created.ID;
+        }
+        catch (DockerApiException e)
+        {
+            throw new RuntimeException(e.ResponseBody is { Length: > 0 } body ? MessageOf(body) : e.Message, e);
+        }
+    }
+
+    public async Task StopAsync(string id, TimeSpan grace, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await docker.Containers.StopContainerAsync(id, new ContainerStopParameters { WaitBeforeKillSeconds = (uint)Math.Max(0, grace.TotalSeconds) }, cancellationToken);
+        }
+        catch (DockerContainerNotFoundException)
+        {
+        }
+    }
+
+    public async Task RemoveAsync(string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await docker.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true }, cancellationToken);
+        }
+        catch (DockerContainerNotFoundException)
+        {
+        }
+    }
+
+    public async Task<IReadOnlyList<RuntimeContainer>> ListAsync(string nodeName, string? podUid, CancellationToken cancellationToken)
+    {
+        var labels = new Dictionary<string, bool> { [$"{WellKnown.ContainerLabels.Node}={nodeName}"] = true };
+        if (podUid is not null)
+        {
+            labels[$"{WellKnown.ContainerLabels.PodUid}={podUid}"] = true;
+        }
+
+        var listed = await docker.Containers.ListContainersAsync(new ContainersListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = labels },
+        }, cancellationToken);
+
+        var result = new List<RuntimeContainer>();
+        foreach (var item in listed)
+        {
+            try
+            {
+                var inspect = await docker.Containers.InspectContainerAsync(item.ID, cancellationToken);
+                result.Add(ToRuntimeContainer(inspect));
+            }
+            catch (DockerContainerNotFoundException)
+            {
+                // Removed between the list and the inspect.
+            }
+        }
+
+        return result;
+    }
+
+    public async Task<Stream> LogsAsync(string id, LogRequest request, CancellationToken cancellationToken)
+    {
+        var parameters = new ContainerLogsParameters
+        {
+            ShowStdout = true,
+            ShowStderr = true,
+            Follow = request.Follow,
+            Timestamps = request.Timestamps,
+            Tail = request.TailLines is { } tail ? tail.ToString(CultureInfo.InvariantCulture) : "all",
+            Since = request.SinceSeconds is { } since ? DateTimeOffset.UtcNow.AddSeconds(-since).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) : null,
+        };
+        var multiplexed = await docker.Containers.GetContainerLogsAsync(id, tty: false, parameters, cancellationToken);
+        return new DemultiplexedStream(multiplexed);
+    }
+
+    public void Dispose() => docker.Dispose();
+
+    private static RuntimeContainer ToRuntimeContainer(ContainerInspectResponse inspect)
+    {
+        var state = inspect.State;
+        var runState = state.Running ? ContainerRunState.Running : state.Status == "created" ? ContainerRunState.Created : ContainerRunState.Exited;
+        return new RuntimeContainer(
+            inspect.ID,
+            inspect.Name.TrimStart('/'),
+            inspect.Config.Image,
+            inspect.Image,
+            new Dictionary<string, string>(inspect.Config.Labels ?? new Dictionary<string, string>()),
+            runState,
+            (int)state.ExitCode,
+            state.OOMKilled,
+            ParseTime(state.StartedAt),
+            ParseTime(state.FinishedAt),
+            inspect.NetworkSettings?.IPAddress is { Length: > 0 } ip ? ip : null);
+    }
+
+    // Docker writes RFC 3339 with nanoseconds and "0001-01-01T00:00:00Z" for never.
+    private static DateTime? ParseTime(string? text)
+    {
+        if (string.IsNullOrEmpty(text) || text.StartsWith("0001-", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var dot = text.IndexOf('.');
+        if (dot > 0)
+        {
+            var end = text.IndexOfAny(['Z', '+', '-'], dot);
+            var fraction = text[(dot + 1)..(end < 0 ? text.Length : end)];
+            text = text[..(dot + 1)] + fraction[..Math.Min(7, fraction.Length)] + (end < 0 ? "" : text[end..]);
+        }
+
+        return DateTime.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+    }
+
+    private static (string Name, string Tag) SplitTag(string image)
+    {
+        var slash = image.LastIndexOf('/');
+        var colon = image.LastIndexOf(':');
+        return colon > slash ? (image[..colon], image[(colon + 1)..]) : (image, "latest");
+    }
+
+    private static string MessageOf(string body)
+    {
+        try
+        {
+            return System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("message").GetString() ?? body;
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return body.Trim();
+        }
+    }
+}

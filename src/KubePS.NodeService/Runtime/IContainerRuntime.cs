@@ -1,0 +1,81 @@
+namespace KubePS.NodeService.Runtime;
+
+/// <summary>What the node service asks of a container runtime. Docker is the one implementation; the pod logic never sees Docker types.</summary>
+public interface IContainerRuntime
+{
+    /// <summary>The runtime as Kubernetes reports it: <c>docker://20.10.24</c>.</summary>
+    Task<string> VersionAsync(CancellationToken cancellationToken);
+
+    Task<bool> HasImageAsync(string image, CancellationToken cancellationToken);
+
+    /// <summary>Pulls an image; throws <see cref="RuntimeException"/> with the registry's message when that fails.</summary>
+    Task PullImageAsync(string image, CancellationToken cancellationToken);
+
+    /// <summary>Creates and starts a container; returns its id.</summary>
+    Task<string> RunAsync(ContainerSpec spec, CancellationToken cancellationToken);
+
+    /// <summary>SIGTERM, then SIGKILL after <paramref name="grace"/>.</summary>
+    Task StopAsync(string id, TimeSpan grace, CancellationToken cancellationToken);
+
+    Task RemoveAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Every container (running or not) labelled with this node's name, and with the pod's uid when one is given.</summary>
+    Task<IReadOnlyList<RuntimeContainer>> ListAsync(string nodeName, string? podUid, CancellationToken cancellationToken);
+
+    /// <summary>The container's stdout and stderr as one text stream.</summary>
+    Task<Stream> LogsAsync(string id, LogRequest request, CancellationToken cancellationToken);
+}
+
+/// <summary>A failure the runtime reports in its own words (a failed pull, a refused create).</summary>
+public sealed class RuntimeException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>Everything needed to create one container of a pod.</summary>
+public sealed record ContainerSpec(string Name, string Image)
+{
+    public IList<string>? Entrypoint { get; init; }
+
+    public IList<string>? Command { get; init; }
+
+    public IList<string> Environment { get; init; } = [];
+
+    public string? WorkingDir { get; init; }
+
+    public string? Hostname { get; init; }
+
+    public IDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Set for a pod's app containers: the sandbox whose network, IPC (and PID) namespaces they join.</summary>
+    public string? JoinSandbox { get; init; }
+
+    public bool SharePidWithSandbox { get; init; }
+
+    public long? MemoryLimitBytes { get; init; }
+
+    public long? NanoCpus { get; init; }
+}
+
+public enum ContainerRunState
+{
+    Created,
+    Running,
+    Exited,
+}
+
+/// <summary>A container as the runtime sees it now.</summary>
+public sealed record RuntimeContainer(
+    string Id,
+    string Name,
+    string Image,
+    string ImageId,
+    IReadOnlyDictionary<string, string> Labels,
+    ContainerRunState State,
+    int ExitCode,
+    bool OomKilled,
+    DateTime? StartedAt,
+    DateTime? FinishedAt,
+    string? IpAddress)
+{
+    public string? Label(string key) => Labels.TryGetValue(key, out var value) ? value : null;
+}
+
+public sealed record LogRequest(bool Follow, int? TailLines, bool Timestamps, int? SinceSeconds = null);
