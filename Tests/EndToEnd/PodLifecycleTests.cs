@@ -55,6 +55,21 @@ public sealed class PodLifecycleTests(ClusterFixture cluster) : IClassFixture<Cl
     }
 
     [Fact]
+    public async Task A_terminating_pod_that_ignores_SIGTERM_does_not_hold_up_other_pods()
+    {
+        var stubborn = ClusterFixture.Pod("stubborn", "trap '' TERM; while true; do sleep 1; done");
+        stubborn.Spec.TerminationGracePeriodSeconds = 30;
+        await Client.CreateNamespacedPodAsync(stubborn, "default");
+        await cluster.WaitForPodAsync("stubborn", p => p.Status?.Phase == "Running");
+
+        await Client.DeleteNamespacedPodAsync("stubborn", "default");
+        await Client.CreateNamespacedPodAsync(ClusterFixture.Pod("bystander", "sleep 3600"), "default");
+
+        await cluster.WaitForPodAsync("bystander", p => p.Status?.Phase == "Running", seconds: 15);
+        Assert.NotNull((await Client.ReadNamespacedPodAsync("stubborn", "default")).Metadata.DeletionTimestamp);
+    }
+
+    [Fact]
     public async Task A_pod_whose_command_exits_zero_with_restartPolicy_Never_ends_Succeeded()
     {
         await Client.CreateNamespacedPodAsync(ClusterFixture.Pod("once", "echo done", "Never"), "default");

@@ -38,6 +38,7 @@ public static class NodeHost
             services.AddSingleton<IContainerRuntime>(_ => DockerRuntime.Connect(options.DockerEndpoint));
             services.AddSingleton<ImagePullBackoff>();
             services.AddSingleton<PodReconciler>();
+            services.AddSingleton<PodWorkers>();
             services.AddSingleton<ContainerLogsEndpoint>();
             services.AddHostedService<NodeRegistrar>();
             services.AddHostedService<PodSynchronizer>();

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using k8s;
+using k8s.Models;
 using KubePS.Core.Kinds;
 using KubePS.NodeService.Runtime;
 using Microsoft.Extensions.Hosting;
@@ -9,10 +10,10 @@ namespace KubePS.NodeService.Pods;
 
 /// <summary>
 /// The node's pod loop: a watch on the pods bound to this node wakes it, a resync timer backs the
-/// watch up, and each pass reconciles every pod against Docker and removes what no pod owns.
+/// watch up, and each pass hands every pod to its worker and removes what no pod owns.
 /// </summary>
 public sealed class PodSynchronizer(
-    IKubernetes api, IContainerRuntime runtime, PodReconciler reconciler, ImagePullBackoff pulls, NodeOptions options, ILogger<PodSynchronizer> logger)
+    IKubernetes api, IContainerRuntime runtime, PodReconciler reconciler, PodWorkers workers, ImagePullBackoff pulls, NodeOptions options, ILogger<PodSynchronizer> logger)
     : BackgroundService
 {
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -45,28 +46,38 @@ public sealed class PodSynchronizer(
         }
 
         await watching;
+        await workers.WhenAllAsync();
     }
 
-    public async Task SyncAsync(CancellationToken cancellationToken)
+    private async Task SyncAsync(CancellationToken cancellationToken)
     {
         var pods = (await api.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: FieldSelector, cancellationToken: cancellationToken)).Items;
         foreach (var pod in pods)
         {
-            try
-            {
-                await reconciler.ReconcileAsync(pod, cancellationToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogWarning("Pod {Namespace}/{Pod} could not be synced: {Message}", pod.Metadata.NamespaceProperty, pod.Metadata.Name, e.Message);
-            }
+            workers.TryStart(pod.Metadata.Uid, () => ReconcileAsync(pod, cancellationToken));
         }
 
         var wanted = pods.Select(p => p.Metadata.Uid).ToHashSet();
         pulls.Retain(wanted);
+        workers.Retain(wanted);
         var orphans = (await runtime.ListAsync(options.NodeName, null, cancellationToken))
             .Where(c => !wanted.Contains(c.Label(WellKnown.ContainerLabels.PodUid) ?? ""));
         await reconciler.RemoveOrphanAsync(orphans, cancellationToken);
+    }
+
+    private async Task ReconcileAsync(V1Pod pod, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await reconciler.ReconcileAsync(pod, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("Pod {Namespace}/{Pod} could not be synced: {Message}", pod.Metadata.NamespaceProperty, pod.Metadata.Name, e.Message);
+        }
     }
 
     private async Task WatchAsync(CancellationToken stoppingToken)
