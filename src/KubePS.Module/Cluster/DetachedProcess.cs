@@ -16,12 +16,13 @@ public static class DetachedProcess
 
     /// <summary>
     /// On Unix the child must leave the session's process group and terminal, or closing the terminal
-    /// (SIGHUP) and Ctrl+C would reach it. setsid in a background job execs in place, so $! is its pid.
+    /// (SIGHUP) and Ctrl+C would reach it. setsid forks when its caller leads a process group, so $! is
+    /// not always the program's pid: the inner shell reports its own pid on fd 3 and then execs the program.
     /// </summary>
     private static async Task<int> StartWithSetsidAsync(IReadOnlyList<string> arguments, string logPath, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var argument in (string[])["-c", "log=$1; shift; setsid \"$@\" </dev/null >>\"$log\" 2>&1 & echo $!", "sh", logPath, DotnetHost])
+        foreach (var argument in (string[])["-c", "log=$1; shift; setsid sh -c 'echo $$ >&3; exec \"$@\" 3>&-' sh \"$@\" 3>&1 </dev/null >>\"$log\" 2>&1 &", "sh", logPath, DotnetHost])
         {
             start.ArgumentList.Add(argument);
         }
