@@ -21,6 +21,8 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public WebApplication? Node { get; private set; }
 
+    public string KubeConfigPath => Path.Combine(_root, "kubeconfig");
+
     public string NodeDataPath => Path.Combine(_root, "nodes", NodeName);
 
     public Kubernetes Client { get; private set; } = null!;
@@ -31,7 +33,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         _engine = EngineHost.Build(new EngineOptions { DataPath = _root, Port = 0 });
         await _engine.StartAsync();
-        Client = KubeClientFactory.FromKubeConfig(Path.Combine(_root, "kubeconfig"));
+        Client = KubeClientFactory.FromKubeConfig(KubeConfigPath);
         await StartNodeAsync();
         await Eventually(async () =>
         {
@@ -44,7 +46,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         Node = NodeHost.Build(new NodeOptions
         {
-            KubeConfigPath = Path.Combine(_root, "kubeconfig"),
+            KubeConfigPath = KubeConfigPath,
             NodeName = NodeName,
             DataPath = NodeDataPath,
             Port = 0,

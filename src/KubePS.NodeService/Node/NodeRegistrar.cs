@@ -19,6 +19,11 @@ public sealed class NodeRegistrar(
 {
     public const string KubeletVersion = "v1.32.0-kubeps";
 
+    // .NET's OSVersion mangles Linux release strings ("6.1.0-18-amd64" becomes "6.1.0.18"); the kernel's own is what `uname -r` shows.
+    private static readonly string KernelRelease = File.Exists("/proc/sys/kernel/osrelease")
+        ? File.ReadAllText("/proc/sys/kernel/osrelease").Trim()
+        : Environment.OSVersion.Version.ToString();
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // The node publishes its endpoint's port, which is known once the server listens.
@@ -126,7 +131,7 @@ public sealed class NodeRegistrar(
                 Architecture = Architecture,
                 OperatingSystem = OperatingSystem.IsWindows() ? "windows" : "linux",
                 OsImage = RuntimeInformation.OSDescription,
-                KernelVersion = Environment.OSVersion.Version.ToString(),
+                KernelVersion = KernelRelease,
                 ContainerRuntimeVersion = await runtime.VersionAsync(cancellationToken),
                 KubeletVersion = KubeletVersion,
                 KubeProxyVersion = "",
