@@ -79,7 +79,17 @@ public sealed class DockerRuntime(DockerClient docker) : IContainerRuntime, IDis
         try
         {
             var created = await docker.Containers.CreateContainerAsync(parameters, cancellationToken);
-            await docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), cancellationToken);
+            try
+            {
+                await docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), cancellationToken);
+            }
+            catch (DockerApiException)
+            {
+                // A container left in "created" would look like one about to start, and the pod would wait on it forever.
+                await RemoveAsync(created.ID, CancellationToken.None);
+                throw;
+            }
+
             return created.ID;
         }
         catch (DockerApiException e)
