@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using k8s;
+using k8s.Models;
 using KubePS.Core.Config;
 
 namespace KubePS.EndToEnd.Tests;
@@ -23,6 +24,17 @@ public sealed class NodeRegistrationTests(ClusterFixture cluster) : IClassFixtur
         Assert.Equal((await File.ReadAllTextAsync("/proc/sys/kernel/osrelease")).Trim(), node.Status.NodeInfo.KernelVersion);
         Assert.Contains(node.Status.Addresses, a => a is { Type: "InternalIP", Address: "127.0.0.1" });
         Assert.Equal(new Uri(Assert.Single(cluster.Node!.Urls)).Port, node.Status.DaemonEndpoints.KubeletEndpoint.Port);
+    }
+
+    [Fact]
+    public async Task The_node_puts_back_its_well_known_labels_when_they_are_removed()
+    {
+        await cluster.Client.PatchNodeAsync(
+            new V1Patch(new { metadata = new { labels = new Dictionary<string, string?> { ["kubernetes.io/arch"] = null } } }, V1Patch.PatchType.MergePatch),
+            cluster.NodeName);
+
+        await ClusterFixture.Eventually(async () =>
+            (await cluster.Client.ReadNodeAsync(cluster.NodeName)).Metadata.Labels.ContainsKey("kubernetes.io/arch") ? "back" : null);
     }
 
     [Fact]

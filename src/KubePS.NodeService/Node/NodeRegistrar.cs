@@ -72,17 +72,18 @@ public sealed class NodeRegistrar(
                 Metadata = new V1ObjectMeta
                 {
                     Name = options.NodeName,
-                    Labels = new Dictionary<string, string>
-                    {
-                        ["kubernetes.io/hostname"] = options.NodeName,
-                        ["kubernetes.io/os"] = OperatingSystem.IsWindows() ? "windows" : "linux",
-                        ["kubernetes.io/arch"] = Architecture,
-                    },
+                    Labels = Labels,
                 },
                 Spec = new V1NodeSpec(),
                 Status = status,
             }, cancellationToken: cancellationToken);
             return;
+        }
+
+        if (Labels.Any(l => node.Metadata.Labels is null || !node.Metadata.Labels.TryGetValue(l.Key, out var value) || value != l.Value))
+        {
+            node = await api.CoreV1.PatchNodeAsync(
+                new V1Patch(new { metadata = new { labels = Labels } }, V1Patch.PatchType.MergePatch), options.NodeName, cancellationToken: cancellationToken);
         }
 
         var ready = status.Conditions.First(c => c.Type == "Ready");
@@ -148,6 +149,13 @@ public sealed class NodeRegistrar(
             ],
         };
     }
+
+    private Dictionary<string, string> Labels => new()
+    {
+        ["kubernetes.io/hostname"] = options.NodeName,
+        ["kubernetes.io/os"] = OperatingSystem.IsWindows() ? "windows" : "linux",
+        ["kubernetes.io/arch"] = Architecture,
+    };
 
     private static string Architecture => RuntimeInformation.OSArchitecture switch
     {
