@@ -64,6 +64,7 @@ public static class EngineHost
             services.AddSingleton(TimeProvider.System);
             services.AddSingleton<IObjectStore>(_ => new LiteDbObjectStore(Path.Combine(engineFolder, "kubeps.db")));
             services.AddSingleton<ObjectService>();
+            services.AddSingleton<ScaleSubresource>();
             services.AddSingleton<TablePrinter>();
             services.AddSingleton<WatchStreamer>();
             services.AddSingleton<PodLogProxy>();

@@ -36,4 +36,15 @@ public sealed record KindInfo(
 
     public bool SupportsFieldLabel(string field) =>
         field is "metadata.name" or "metadata.namespace" || FieldLabels.Contains(field);
+
+    /// <summary>The cells of one table row for an object of this kind, matching <see cref="Columns"/>.</summary>
+    public Func<object, DateTime, IReadOnlyList<string>> Row { get; init; } = DefaultRow;
+
+    /// <summary>Other versions served from the same storage (autoscaling/v1 beside autoscaling/v2).</summary>
+    public IReadOnlyList<string> AlsoServedAs { get; init; } = [];
+
+    private static IReadOnlyList<string> DefaultRow(object obj, DateTime now) =>
+        obj is k8s.IKubernetesObject<k8s.Models.V1ObjectMeta> { Metadata: var meta }
+            ? [meta?.Name ?? "", Printing.HumanDuration.Age(meta?.CreationTimestamp, now)]
+            : ["", ""];
 }

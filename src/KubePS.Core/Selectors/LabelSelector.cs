@@ -93,6 +93,17 @@ public sealed class LabelSelector
         return new LabelSelector(requirements);
     }
 
+    /// <summary>The query-string form of a <see cref="V1LabelSelector"/>: <c>app=web,tier in (a,b)</c>.</summary>
+    public static string Format(V1LabelSelector? selector) =>
+        selector is null ? ""
+        : string.Join(',', (selector.MatchLabels ?? new Dictionary<string, string>()).Select(l => $"{l.Key}={l.Value}")
+            .Concat((selector.MatchExpressions ?? []).Select(e => e.OperatorProperty switch
+            {
+                "Exists" => e.Key,
+                "DoesNotExist" => "!" + e.Key,
+                var op => $"{e.Key} {op.ToLowerInvariant()} ({string.Join(',', e.Values ?? [])})",
+            })));
+
     // Commas separate terms, except inside the parentheses of a set-based term.
     private static IEnumerable<string> SplitTerms(string text)
     {

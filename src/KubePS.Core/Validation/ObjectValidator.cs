@@ -46,26 +46,26 @@ public static class ObjectValidator
         return errors;
     }
 
-    /// <summary>Rules of the pod spec that the walking skeleton relies on.</summary>
-    public static List<FieldError> ValidatePodSpec(V1PodSpec? spec)
+    /// <summary>The rules of a pod spec, at <paramref name="at"/> (<c>spec</c>, or <c>spec.template.spec</c> in a workload).</summary>
+    public static List<FieldError> ValidatePodSpec(V1PodSpec? spec, string at = "spec")
     {
         var errors = new List<FieldError>();
         if (spec is null)
         {
-            errors.Add(FieldError.Required("spec"));
+            errors.Add(FieldError.Required(at));
             return errors;
         }
 
         if (spec.Containers is not { Count: > 0 })
         {
-            errors.Add(FieldError.Required("spec.containers"));
+            errors.Add(FieldError.Required($"{at}.containers"));
         }
 
         var names = new HashSet<string>();
         for (var i = 0; i < (spec.Containers?.Count ?? 0); i++)
         {
             var container = spec.Containers![i];
-            var path = $"spec.containers[{i}]";
+            var path = $"{at}.containers[{i}]";
             if (string.IsNullOrEmpty(container.Name))
             {
                 errors.Add(FieldError.Required($"{path}.name"));
@@ -93,12 +93,12 @@ public static class ObjectValidator
 
         if (spec.RestartPolicy is { } restart && !RestartPolicies.Contains(restart))
         {
-            errors.Add(FieldError.NotSupported("spec.restartPolicy", restart, RestartPolicies));
+            errors.Add(FieldError.NotSupported($"{at}.restartPolicy", restart, RestartPolicies));
         }
 
         if (spec.NodeName is { Length: > 0 } nodeName)
         {
-            errors.AddRange(NameRules.CheckDns1123Subdomain(nodeName).Select(p => FieldError.Invalid("spec.nodeName", nodeName, p)));
+            errors.AddRange(NameRules.CheckDns1123Subdomain(nodeName).Select(p => FieldError.Invalid($"{at}.nodeName", nodeName, p)));
         }
 
         return errors;

@@ -10,7 +10,11 @@ public static class Defaulting
         switch (obj)
         {
             case V1Pod pod:
-                DefaultPod(pod);
+                pod.Spec ??= new V1PodSpec();
+                DefaultPodSpec(pod.Spec, "Always");
+                pod.Status ??= new V1PodStatus();
+                pod.Status.Phase ??= "Pending";
+                pod.Status.QosClass ??= QosClassOf(pod.Spec);
                 break;
             case V1Namespace ns:
                 ns.Spec ??= new V1NamespaceSpec();
@@ -18,13 +22,42 @@ public static class Defaulting
                 ns.Status ??= new V1NamespaceStatus();
                 ns.Status.Phase ??= "Active";
                 break;
+            case V1Service service:
+                DefaultService(service);
+                break;
+            case V1Secret secret:
+                secret.Type ??= "Opaque";
+                break;
+            case V1PersistentVolume pv:
+                pv.Spec ??= new V1PersistentVolumeSpec();
+                pv.Spec.PersistentVolumeReclaimPolicy ??= "Retain";
+                pv.Spec.VolumeMode ??= "Filesystem";
+                pv.Status ??= new V1PersistentVolumeStatus();
+                pv.Status.Phase ??= "Pending";
+                break;
+            case V1PersistentVolumeClaim pvc:
+                pvc.Spec ??= new V1PersistentVolumeClaimSpec();
+                pvc.Spec.VolumeMode ??= "Filesystem";
+                pvc.Status ??= new V1PersistentVolumeClaimStatus();
+                pvc.Status.Phase ??= "Pending";
+                break;
+            case V1PriorityClass priorityClass:
+                priorityClass.PreemptionPolicy ??= "PreemptLowerPriority";
+                break;
+            case V2HorizontalPodAutoscaler hpa:
+                hpa.Spec ??= new V2HorizontalPodAutoscalerSpec();
+                hpa.Spec.MinReplicas ??= 1;
+                break;
+            default:
+                WorkloadDefaults.Apply(obj);
+                break;
         }
     }
 
-    private static void DefaultPod(V1Pod pod)
+    /// <summary>The defaults of a pod spec, also applied to the templates of workloads.</summary>
+    public static void DefaultPodSpec(V1PodSpec spec, string restartPolicy)
     {
-        var spec = pod.Spec ??= new V1PodSpec();
-        spec.RestartPolicy ??= "Always";
+        spec.RestartPolicy ??= restartPolicy;
         spec.DnsPolicy ??= "ClusterFirst";
         spec.SchedulerName ??= "default-scheduler";
         spec.TerminationGracePeriodSeconds ??= 30;
@@ -42,10 +75,27 @@ public static class Defaulting
                 port.Protocol ??= "TCP";
             }
         }
+    }
 
-        pod.Status ??= new V1PodStatus();
-        pod.Status.Phase ??= "Pending";
-        pod.Status.QosClass ??= QosClassOf(spec);
+    private static void DefaultService(V1Service service)
+    {
+        var spec = service.Spec ??= new V1ServiceSpec();
+        spec.Type ??= "ClusterIP";
+        spec.SessionAffinity ??= "None";
+        if (spec.Type != "ExternalName")
+        {
+            spec.InternalTrafficPolicy ??= "Cluster";
+            spec.IpFamilyPolicy ??= "SingleStack";
+            spec.IpFamilies ??= ["IPv4"];
+        }
+
+        foreach (var port in spec.Ports ?? [])
+        {
+            port.Protocol ??= "TCP";
+            port.TargetPort ??= port.Port;
+        }
+
+        service.Status ??= new V1ServiceStatus { LoadBalancer = new V1LoadBalancerStatus() };
     }
 
     // Kubernetes pulls ':latest' (or an untagged image) every time, anything else only when missing.

@@ -21,6 +21,8 @@ public static class Validation
                 break;
         }
 
+        errors.AddRange(WorkloadValidator.Validate(obj));
+        errors.AddRange(ResourceValidator.Validate(obj));
         return errors;
     }
 }

@@ -17,7 +17,7 @@ public static class Discovery
     {
         var groups = KindRegistry.All.Where(k => k.Group.Length > 0).GroupBy(k => k.Group).Select(g =>
         {
-            var versions = g.Select(k => k.Version).Distinct()
+            var versions = g.SelectMany(k => new[] { k.Version }.Concat(k.AlsoServedAs)).Distinct()
                 .Select(v => new V1GroupVersionForDiscovery { GroupVersion = $"{g.Key}/{v}", Version = v }).ToList();
             return new V1APIGroup { Name = g.Key, Versions = versions, PreferredVersion = versions[0] };
         });
@@ -27,7 +27,7 @@ public static class Discovery
     /// <summary>The resources of one group version, or null when the registry serves none there.</summary>
     public static V1APIResourceList? Resources(string group, string version)
     {
-        var kinds = KindRegistry.All.Where(k => k.Group == group && k.Version == version).ToList();
+        var kinds = KindRegistry.All.Where(k => k.Group == group && (k.Version == version || k.AlsoServedAs.Contains(version))).ToList();
         if (kinds.Count == 0)
         {
             return null;
@@ -46,20 +46,7 @@ public static class Discovery
                 ShortNames = kind.ShortNames.Count > 0 ? kind.ShortNames.ToList() : null,
                 Categories = kind.Categories.Count > 0 ? kind.Categories.ToList() : null,
             });
-            resources.AddRange(kind.Subresources.Select(sub => new V1APIResource
-            {
-                Name = $"{kind.Plural}/{sub}",
-                SingularName = "",
-                Namespaced = kind.Namespaced,
-                Kind = sub switch { "binding" => "Binding", _ => kind.Kind },
-                Verbs = sub switch
-                {
-                    "binding" => ["create"],
-                    "log" => ["get"],
-                    "finalize" => ["update"],
-                    _ => ["get", "patch", "update"],
-                },
-            }));
+            resources.AddRange(kind.Subresources.Select(sub => Subresource(kind, sub)));
         }
 
         return new V1APIResourceList
@@ -69,6 +56,35 @@ public static class Discovery
             GroupVersion = group.Length == 0 ? version : $"{group}/{version}",
             Resources = resources,
         };
+    }
+
+    private static V1APIResource Subresource(KindInfo kind, string sub)
+    {
+        var resource = new V1APIResource
+        {
+            Name = $"{kind.Plural}/{sub}",
+            SingularName = "",
+            Namespaced = kind.Namespaced,
+            Kind = kind.Kind,
+            Verbs = ["get", "patch", "update"],
+        };
+        switch (sub)
+        {
+            case "binding":
+                (resource.Kind, resource.Verbs) = ("Binding", ["create"]);
+                break;
+            case "log":
+                resource.Verbs = ["get"];
+                break;
+            case "finalize":
+                resource.Verbs = ["update"];
+                break;
+            case "scale":
+                (resource.Group, resource.Version, resource.Kind) = ("autoscaling", "v1", "Scale");
+                break;
+        }
+
+        return resource;
     }
 
     public static VersionInfo Version() => new()

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http;
 namespace KubePS.Engine.Api;
 
 /// <summary>Turns one resource request (verb + path) into a call on the <see cref="ObjectService"/>.</summary>
-public sealed class ResourceHandler(ObjectService objects, TablePrinter printer, WatchStreamer watches, PodLogProxy logs)
+public sealed class ResourceHandler(ObjectService objects, ScaleSubresource scales, TablePrinter printer, WatchStreamer watches, PodLogProxy logs)
 {
     public async Task HandleAsync(HttpContext context, ResourceRequest request)
     {
@@ -30,6 +30,16 @@ public sealed class ResourceHandler(ObjectService objects, TablePrinter printer,
                 break;
             case ("GET", not null, "log"):
                 await logs.StreamAsync(context, ns!, name);
+                break;
+            case ("GET", not null, "scale"):
+                await HttpWriting.WriteJsonAsync(response, 200, await scales.GetAsync(kind, ns!, name, ct), ct);
+                break;
+            case ("PUT", not null, "scale"):
+                await HttpWriting.WriteJsonAsync(response, 200, await scales.UpdateAsync(kind, ns!, name, await ReadObjectAsync(context), ct), ct);
+                break;
+            case ("PATCH", not null, "scale"):
+                var scalePatch = await ReadBodyAsync(context);
+                await HttpWriting.WriteJsonAsync(response, 200, await scales.PatchAsync(kind, ns!, name, MediaType(context), scalePatch, ct), ct);
                 break;
             case ("GET", not null, null or "status"):
                 await WriteObjectAsync(context, kind, 200, await objects.GetAsync(kind, ns, name, ct));

@@ -1,7 +1,5 @@
 using System.Text.Json.Nodes;
-using k8s.Models;
 using KubePS.Core.Kinds;
-using KubePS.Core.Printing;
 
 namespace KubePS.Engine.Api;
 
@@ -58,49 +56,5 @@ public sealed class TablePrinter(TimeProvider clock)
         },
     };
 
-    private static IEnumerable<string> Cells(KindInfo kind, JsonObject item, DateTime now)
-    {
-        var meta = KubeJson.MetadataOf(item);
-        var age = HumanDuration.Age(meta.CreationTimestamp, now);
-        switch (kind.Kind)
-        {
-            case "Pod":
-            {
-                var pod = KubeJson.ToTyped<V1Pod>(item);
-                return
-                [
-                    meta.Name, PodPrinting.Ready(pod), PodPrinting.Status(pod), PodPrinting.Restarts(pod).ToString(), age,
-                    pod.Status?.PodIP ?? "<none>", pod.Spec?.NodeName is { Length: > 0 } node ? node : "<none>",
-                ];
-            }
-
-            case "Node":
-            {
-                var node = KubeJson.ToTyped<V1Node>(item);
-                var info = node.Status?.NodeInfo;
-                return
-                [
-                    meta.Name, NodePrinting.Status(node), NodePrinting.Roles(node), age, info?.KubeletVersion ?? "",
-                    node.Status?.Addresses?.FirstOrDefault(a => a.Type == "InternalIP")?.Address ?? "<none>",
-                    info?.OsImage ?? "<unknown>", info?.KernelVersion ?? "<unknown>", info?.ContainerRuntimeVersion ?? "<unknown>",
-                ];
-            }
-
-            case "Namespace":
-                return [meta.Name, item["status"]?["phase"]?.GetValue<string>() ?? "", age];
-            case "Event":
-            {
-                var ev = KubeJson.ToTyped<Corev1Event>(item);
-                var last = ev.LastTimestamp ?? ev.EventTime ?? meta.CreationTimestamp;
-                return
-                [
-                    HumanDuration.Age(last, now), ev.Type ?? "", ev.Reason ?? "",
-                    $"{ev.InvolvedObject?.Kind?.ToLowerInvariant()}/{ev.InvolvedObject?.Name}", ev.Message ?? "",
-                ];
-            }
-
-            default:
-                return [meta.Name, age];
-        }
-    }
+    private static IEnumerable<string> Cells(KindInfo kind, JsonObject item, DateTime now) => kind.Row(KubeJson.ToTyped(item, kind.ClrType), now);
 }
