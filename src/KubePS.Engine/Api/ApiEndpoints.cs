@@ -54,6 +54,16 @@ public static class ApiEndpoints
             case "/apis":
                 await HttpWriting.WriteJsonAsync(context.Response, 200, Discovery.Groups(), ct);
                 return;
+            case "/openapi/v3":
+                await HttpWriting.WriteJsonAsync(context.Response, 200, OpenApi.Index(), ct);
+                return;
+        }
+
+        if (path.StartsWith("/openapi/v3/", StringComparison.Ordinal))
+        {
+            var document = OpenApi.Document(path["/openapi/v3/".Length..]) ?? throw ApiException.PathNotFound();
+            await HttpWriting.WriteJsonAsync(context.Response, 200, document, ct);
+            return;
         }
 
         var discovered = path.Trim('/').Split('/') switch

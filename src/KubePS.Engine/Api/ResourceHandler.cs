@@ -45,7 +45,9 @@ public sealed class ResourceHandler(ObjectService objects, ScaleSubresource scal
                 await WriteObjectAsync(context, kind, 200, await objects.GetAsync(kind, ns, name, ct));
                 break;
             case ("POST", null, null):
-                await WriteObjectAsync(context, kind, 201, await objects.CreateAsync(kind, ns, await ReadObjectAsync(context), request.DryRun, ct));
+                var created = await ReadObjectAsync(context);
+                FieldValidation.EnsureKnownFields(request.Value("fieldValidation"), created, kind.ClrType);
+                await WriteObjectAsync(context, kind, 201, await objects.CreateAsync(kind, ns, created, request.DryRun, ct));
                 break;
             case ("POST", not null, "binding"):
                 var binding = KubeJson.ToTyped<V1Binding>(await ReadObjectAsync(context));
@@ -54,6 +56,7 @@ public sealed class ResourceHandler(ObjectService objects, ScaleSubresource scal
                 break;
             case ("PUT", not null, null or "status" or "finalize"):
                 var body = await ReadObjectAsync(context);
+                FieldValidation.EnsureKnownFields(request.Value("fieldValidation"), body, kind.ClrType);
                 var updated = await objects.UpdateAsync(kind, ns, name, body, sub == "finalize" ? null : sub, request.DryRun, ct);
                 await WriteObjectAsync(context, kind, 200, updated);
                 break;
