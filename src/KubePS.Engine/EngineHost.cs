@@ -74,6 +74,7 @@ public static class EngineHost
             services.AddHostedService<ClusterBootstrap>();
             services.AddHostedService<Scheduler>();
             services.AddHostedService<NamespaceController>();
+            services.AddHostedService<GarbageCollector>();
 
             var app = builder.Build();
 

@@ -208,6 +208,16 @@ public sealed class ObjectService(IObjectStore store, TimeProvider clock)
                 : new DeleteOutcome(existing, false);
         }
 
+        if (PropagationFinalizer(kind, options?.PropagationPolicy) is { } finalizer && meta.DeletionTimestamp is null)
+        {
+            // The garbage collector removes or orphans the dependents, then this finalizer, and so the object.
+            var marked = (JsonObject)existing.DeepClone();
+            var finalizers = marked["metadata"]!["finalizers"] as JsonArray ?? [];
+            finalizers.Add(finalizer);
+            marked["metadata"]!["finalizers"] = finalizers;
+            return await MarkDeletedAsync(kind, name, marked, 0, expected, cancellationToken);
+        }
+
         if (meta.Finalizers is { Count: > 0 })
         {
             return meta.DeletionTimestamp is null
@@ -217,6 +227,14 @@ public sealed class ObjectService(IObjectStore store, TimeProvider clock)
 
         return await RemoveAsync(kind, ns, name, expected, cancellationToken);
     }
+
+    private static string? PropagationFinalizer(KindInfo kind, string? policy) => policy switch
+    {
+        null or "Background" => null,
+        "Foreground" => GarbageCollection.ForegroundFinalizer,
+        "Orphan" => GarbageCollection.OrphanFinalizer,
+        _ => throw ApiException.Invalid(kind, "", [Core.Validation.FieldError.NotSupported("propagationPolicy", policy, ["Background", "Foreground", "Orphan"])]),
+    };
 
     /// <summary>Removes an object from the store at once, whatever its grace period or finalizers.</summary>
     public async Task<DeleteOutcome> RemoveAsync(KindInfo kind, string? ns, string name, long? expected, CancellationToken cancellationToken)

@@ -68,6 +68,9 @@ public sealed class ResourceHandler(ObjectService objects, ScaleSubresource scal
             case ("DELETE", not null, null):
                 await DeleteAsync(context, request);
                 break;
+            case ("DELETE", null, null):
+                await DeleteCollectionAsync(context, request);
+                break;
             default:
                 throw ApiException.MethodNotAllowed(context.Request.Method);
         }
@@ -77,40 +80,88 @@ public sealed class ResourceHandler(ObjectService objects, ScaleSubresource scal
     {
         var (labels, fields) = Selectors(request);
         var list = await objects.ListAsync(request.Kind, request.Namespace, labels, fields, context.RequestAborted);
-        var rv = list.ResourceVersion.ToString();
+        var page = ListPaging.Apply(list.Items, list.ResourceVersion, request.Value("limit"), request.Value("continue"));
         if (WantsTable(context))
         {
-            var table = printer.Print(request.Kind, list.Items, rv, request.Value("includeObject") ?? "Metadata");
+            var table = printer.Print(request.Kind, page.Items, page.ResourceVersion, request.Value("includeObject") ?? "Metadata");
+            SetPageMetadata(table, page);
             await HttpWriting.WriteJsonAsync(context.Response, 200, table, context.RequestAborted);
             return;
         }
 
-        var body = new JsonObject
-        {
-            ["kind"] = request.Kind.Kind + "List",
-            ["apiVersion"] = request.Kind.ApiVersion,
-            ["metadata"] = new JsonObject { ["resourceVersion"] = rv },
-            ["items"] = new JsonArray(list.Items.Select(i => (JsonNode?)i).ToArray()),
-        };
+        var body = ListOf(request.Kind, page.Items);
+        SetPageMetadata(body, page);
         await HttpWriting.WriteJsonAsync(context.Response, 200, body, context.RequestAborted);
+    }
+
+    private static void SetPageMetadata(JsonObject body, ListPaging.Page page)
+    {
+        var metadata = new JsonObject { ["resourceVersion"] = page.ResourceVersion };
+        if (page.Continue is not null)
+        {
+            metadata["continue"] = page.Continue;
+            metadata["remainingItemCount"] = page.RemainingItemCount;
+        }
+
+        body["metadata"] = metadata;
+    }
+
+    private static JsonObject ListOf(KindInfo kind, IEnumerable<JsonObject> items) => new()
+    {
+        ["kind"] = kind.Kind + "List",
+        ["apiVersion"] = kind.ApiVersion,
+        ["metadata"] = new JsonObject(),
+        ["items"] = new JsonArray(items.Select(i => (JsonNode?)i).ToArray()),
+    };
+
+    // deletecollection: every object the selectors match goes the way a single delete would (graceful pods included).
+    private async Task DeleteCollectionAsync(HttpContext context, ResourceRequest request)
+    {
+        var (labels, fields) = Selectors(request);
+        var options = await ReadDeleteOptionsAsync(context, request);
+        var list = await objects.ListAsync(request.Kind, request.Namespace, labels, fields, context.RequestAborted);
+        var deleted = new List<JsonObject>();
+        foreach (var item in list.Items)
+        {
+            try
+            {
+                var outcome = await objects.DeleteAsync(request.Kind, KubeJson.NamespaceOf(item), KubeJson.NameOf(item), options, request.DryRun, context.RequestAborted);
+                deleted.Add(outcome.Object);
+            }
+            catch (ApiException e) when (e.Code == 404)
+            {
+                // Deleted by someone else meanwhile.
+            }
+        }
+
+        await HttpWriting.WriteJsonAsync(context.Response, 200, ListOf(request.Kind, deleted), context.RequestAborted);
+    }
+
+    private static async Task<V1DeleteOptions?> ReadDeleteOptionsAsync(HttpContext context, ResourceRequest request)
+    {
+        var text = await ReadBodyAsync(context);
+        var options = text.Trim().Length > 0 ? Parse<V1DeleteOptions>(text) : null;
+        if (request.Value("gracePeriodSeconds") is { } grace)
+        {
+            options ??= new V1DeleteOptions();
+            options.GracePeriodSeconds = long.TryParse(grace, out var seconds) && seconds >= 0
+                ? seconds
+                : throw ApiException.BadRequest($"invalid gracePeriodSeconds \"{grace}\"");
+        }
+
+        if (request.Value("propagationPolicy") is { } policy)
+        {
+            options ??= new V1DeleteOptions();
+            options.PropagationPolicy = policy;
+        }
+
+        return options;
     }
 
     private async Task DeleteAsync(HttpContext context, ResourceRequest request)
     {
         var ct = context.RequestAborted;
-        var text = await ReadBodyAsync(context);
-        V1DeleteOptions? options = null;
-        if (text.Trim().Length > 0)
-        {
-            options = Parse<V1DeleteOptions>(text);
-        }
-
-        if (request.Value("gracePeriodSeconds") is { } grace && long.TryParse(grace, out var seconds))
-        {
-            options ??= new V1DeleteOptions();
-            options.GracePeriodSeconds = seconds;
-        }
-
+        var options = await ReadDeleteOptionsAsync(context, request);
         var outcome = await objects.DeleteAsync(request.Kind, request.Namespace, request.Name!, options, request.DryRun, ct);
 
         // Like the Kubernetes API server: pods and namespaces answer with the object, other kinds with a Status once gone.
