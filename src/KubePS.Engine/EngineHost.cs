@@ -3,6 +3,7 @@ using KubePS.Core.Config;
 using KubePS.Engine.Api;
 using KubePS.Engine.Auth;
 using KubePS.Engine.Controllers;
+using KubePS.Engine.Metrics;
 using KubePS.Engine.Scheduling;
 using KubePS.Engine.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -62,7 +63,10 @@ public static class EngineHost
             services.AddSingleton(_ => folderLock);
             services.AddSingleton(credentials);
             services.AddSingleton(TimeProvider.System);
-            services.AddSingleton<IObjectStore>(_ => new LiteDbObjectStore(Path.Combine(engineFolder, "kubeps.db")));
+            services.AddSingleton<EngineMetrics>();
+            services.AddSingleton<RequestMetrics>();
+            services.AddSingleton<IObjectStore>(sp =>
+                new InstrumentedObjectStore(new LiteDbObjectStore(Path.Combine(engineFolder, "kubeps.db")), sp.GetRequiredService<EngineMetrics>()));
             services.AddSingleton<ObjectService>();
             services.AddSingleton<ScaleSubresource>();
             services.AddSingleton<TablePrinter>();
@@ -82,6 +86,7 @@ public static class EngineHost
             app.Services.GetRequiredService<DataFolderLock>();
             app.Lifetime.ApplicationStarted.Register(() => WriteKubeConfig(app, root, options.BindAddress, credentials));
             app.UseMiddleware<BearerTokenAuthentication>();
+            app.UseMiddleware<RequestMetrics>();
             app.MapKubernetesApi();
             return app;
         }

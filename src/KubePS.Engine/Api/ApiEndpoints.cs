@@ -45,6 +45,10 @@ public static class ApiEndpoints
                 context.Response.ContentType = "text/plain";
                 await context.Response.WriteAsync("ok", ct);
                 return;
+            case "/metrics":
+                context.Response.ContentType = "text/plain; version=0.0.4";
+                await context.Response.WriteAsync(context.RequestServices.GetRequiredService<Metrics.EngineMetrics>().Render(), ct);
+                return;
             case "/version":
                 await HttpWriting.WriteJsonAsync(context.Response, 200, Discovery.Version(), ct);
                 return;
