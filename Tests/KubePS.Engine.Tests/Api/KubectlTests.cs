@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using k8s;
 using k8s.Models;
 
@@ -7,21 +6,7 @@ namespace KubePS.Engine.Tests.Api;
 /// <summary>kubectl 1.32 against the engine, with the kubeconfig the engine wrote and a fresh discovery cache.</summary>
 public sealed class KubectlTests(EngineFixture engine) : IClassFixture<EngineFixture>
 {
-    private async Task<(int ExitCode, string Output)> KubectlAsync(params string[] args)
-    {
-        var cache = Path.Combine(engine.DataPath, "kubectl-cache-" + Guid.NewGuid().ToString("N")[..6]);
-        var info = new ProcessStartInfo("kubectl") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "--kubeconfig", engine.KubeConfigPath, "--cache-dir", cache }.Concat(args))
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        return (process.ExitCode, await output + await error);
-    }
+    private Task<(int ExitCode, string Output)> KubectlAsync(params string[] args) => new KubectlRunner(engine).RunAsync(args);
 
     [Fact]
     public async Task Kubectl_get_pods_and_nodes_shows_the_same_objects_in_columns()

@@ -26,7 +26,15 @@ public static class Defaulting
                 DefaultService(service);
                 break;
             case V1Secret secret:
+                // stringData is write-only: the API server folds it into data, as base64 bytes.
                 secret.Type ??= "Opaque";
+                foreach (var (key, value) in secret.StringData ?? new Dictionary<string, string>())
+                {
+                    secret.Data ??= new Dictionary<string, byte[]>();
+                    secret.Data[key] = System.Text.Encoding.UTF8.GetBytes(value);
+                }
+
+                secret.StringData = null;
                 break;
             case V1PersistentVolume pv:
                 pv.Spec ??= new V1PersistentVolumeSpec();
