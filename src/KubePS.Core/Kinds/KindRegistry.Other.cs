@@ -12,7 +12,7 @@ public static partial class KindRegistry
         [
             hpa.Metadata.Name, $"{hpa.Spec?.ScaleTargetRef?.Kind}/{hpa.Spec?.ScaleTargetRef?.Name}", HpaTargets(hpa),
             Number(hpa.Spec?.MinReplicas ?? 1), Number(hpa.Spec?.MaxReplicas), Number(hpa.Status?.CurrentReplicas), AgeOf(hpa, now),
-        ]);
+        ]) with { AlsoServedAs = ["v1"] };
 
     public static readonly KindInfo Lease = Kind<V1Lease>(
         "coordination.k8s.io", "v1", "Lease", "leases", namespaced: true,

@@ -42,12 +42,11 @@ public sealed class ResourceHandler(ObjectService objects, ScaleSubresource scal
                 await HttpWriting.WriteJsonAsync(response, 200, await scales.PatchAsync(kind, ns!, name, MediaType(context), scalePatch, ct), ct);
                 break;
             case ("GET", not null, null or "status"):
-                await WriteObjectAsync(context, kind, 200, await objects.GetAsync(kind, ns, name, ct));
+                await WriteObjectAsync(context, request, 200, await objects.GetAsync(kind, ns, name, ct));
                 break;
             case ("POST", null, null):
-                var created = await ReadObjectAsync(context);
-                FieldValidation.EnsureKnownFields(request.Value("fieldValidation"), created, kind.ClrType);
-                await WriteObjectAsync(context, kind, 201, await objects.CreateAsync(kind, ns, created, request.DryRun, ct));
+                var created = await ReadObjectAsync(context, request);
+                await WriteObjectAsync(context, request, 201, await objects.CreateAsync(kind, ns, created, request.DryRun, ct));
                 break;
             case ("POST", not null, "binding"):
                 var binding = KubeJson.ToTyped<V1Binding>(await ReadObjectAsync(context));
@@ -55,15 +54,20 @@ public sealed class ResourceHandler(ObjectService objects, ScaleSubresource scal
                 await HttpWriting.WriteJsonAsync(response, 201, HttpWriting.Success(name, kind.Plural, null), ct);
                 break;
             case ("PUT", not null, null or "status" or "finalize"):
-                var body = await ReadObjectAsync(context);
-                FieldValidation.EnsureKnownFields(request.Value("fieldValidation"), body, kind.ClrType);
+                var body = await ReadObjectAsync(context, request);
                 var updated = await objects.UpdateAsync(kind, ns, name, body, sub == "finalize" ? null : sub, request.DryRun, ct);
-                await WriteObjectAsync(context, kind, 200, updated);
+                await WriteObjectAsync(context, request, 200, updated);
+                break;
+            case ("PATCH", not null, null or "status") when request.Version != kind.Version:
+                // The patch is written against the requested version, so it is applied to that view of the object.
+                var view = VersionConversion.FromStorage(kind, request.Version, await objects.GetAsync(kind, ns, name, ct));
+                var converted = VersionConversion.ToStorage(kind, request.Version, Patching.Apply(view, MediaType(context), await ReadBodyAsync(context)));
+                await WriteObjectAsync(context, request, 200, await objects.UpdateAsync(kind, ns, name, converted, sub, request.DryRun, ct));
                 break;
             case ("PATCH", not null, null or "status"):
                 var patch = await ReadBodyAsync(context);
                 var patched = await objects.PatchAsync(kind, ns, name, MediaType(context), patch, sub, request.DryRun, ct);
-                await WriteObjectAsync(context, kind, 200, patched);
+                await WriteObjectAsync(context, request, 200, patched);
                 break;
             case ("DELETE", not null, null):
                 await DeleteAsync(context, request);
@@ -89,7 +93,7 @@ public sealed class ResourceHandler(ObjectService objects, ScaleSubresource scal
             return;
         }
 
-        var body = ListOf(request.Kind, page.Items);
+        var body = ListOf(request, page.Items.Select(i => VersionConversion.FromStorage(request.Kind, request.Version, i)));
         SetPageMetadata(body, page);
         await HttpWriting.WriteJsonAsync(context.Response, 200, body, context.RequestAborted);
     }
@@ -106,10 +110,10 @@ public sealed class ResourceHandler(ObjectService objects, ScaleSubresource scal
         body["metadata"] = metadata;
     }
 
-    private static JsonObject ListOf(KindInfo kind, IEnumerable<JsonObject> items) => new()
+    private static JsonObject ListOf(ResourceRequest request, IEnumerable<JsonObject> items) => new()
     {
-        ["kind"] = kind.Kind + "List",
-        ["apiVersion"] = kind.ApiVersion,
+        ["kind"] = request.Kind.Kind + "List",
+        ["apiVersion"] = request.ApiVersion,
         ["metadata"] = new JsonObject(),
         ["items"] = new JsonArray(items.Select(i => (JsonNode?)i).ToArray()),
     };
@@ -134,7 +138,7 @@ public sealed class ResourceHandler(ObjectService objects, ScaleSubresource scal
             }
         }
 
-        await HttpWriting.WriteJsonAsync(context.Response, 200, ListOf(request.Kind, deleted), context.RequestAborted);
+        await HttpWriting.WriteJsonAsync(context.Response, 200, ListOf(request, deleted.Select(d => VersionConversion.FromStorage(request.Kind, request.Version, d))), context.RequestAborted);
     }
 
     private static async Task<V1DeleteOptions?> ReadDeleteOptionsAsync(HttpContext context, ResourceRequest request)
@@ -167,7 +171,7 @@ public sealed class ResourceHandler(ObjectService objects, ScaleSubresource scal
         // Like the Kubernetes API server: pods and namespaces answer with the object, other kinds with a Status once gone.
         if (!outcome.Removed || request.Kind == KindRegistry.Pod || request.Kind == KindRegistry.Namespace)
         {
-            await WriteObjectAsync(context, request.Kind, 200, outcome.Object);
+            await WriteObjectAsync(context, request, 200, outcome.Object);
             return;
         }
 
@@ -177,8 +181,10 @@ public sealed class ResourceHandler(ObjectService objects, ScaleSubresource scal
         await HttpWriting.WriteJsonAsync(context.Response, 200, success, ct);
     }
 
-    private async Task WriteObjectAsync(HttpContext context, KindInfo kind, int code, JsonObject obj)
+    private async Task WriteObjectAsync(HttpContext context, ResourceRequest request, int code, JsonObject obj)
     {
+        var kind = request.Kind;
+        obj = VersionConversion.FromStorage(kind, request.Version, obj);
         if (WantsTable(context))
         {
             var rv = obj["metadata"]?["resourceVersion"]?.GetValue<string>() ?? "";
@@ -221,6 +227,14 @@ public sealed class ResourceHandler(ObjectService objects, ScaleSubresource scal
         }
 
         return Parse<JsonObject>(await ReadBodyAsync(context));
+    }
+
+    // A body at the requested version, checked for unknown fields there, then converted to the stored version.
+    private static async Task<JsonObject> ReadObjectAsync(HttpContext context, ResourceRequest request)
+    {
+        var body = await ReadObjectAsync(context);
+        FieldValidation.EnsureKnownFields(request.Value("fieldValidation"), body, VersionConversion.ClrTypeFor(request.Kind, request.Version));
+        return VersionConversion.ToStorage(request.Kind, request.Version, body);
     }
 
     private static T Parse<T>(string text)

@@ -6,6 +6,11 @@ namespace KubePS.Engine.Api;
 /// <summary>A request on a resource path: which kind, namespace, name and subresource it addresses.</summary>
 public sealed record ResourceRequest(KindInfo Kind, string? Namespace, string? Name, string? Subresource, IQueryCollection Query)
 {
+    /// <summary>The version the client asked for; objects are converted to it from the kind's storage version.</summary>
+    public string Version { get; init; } = Kind.Version;
+
+    public string ApiVersion => Kind.Group.Length == 0 ? Version : $"{Kind.Group}/{Version}";
+
     public bool Flag(string key) => Query[key].ToString() is "true" or "1" or "True";
 
     public string? Value(string key) => Query.TryGetValue(key, out var v) && v.ToString().Length > 0 ? v.ToString() : null;
@@ -60,6 +65,6 @@ public sealed record ResourceRequest(KindInfo Kind, string? Namespace, string? N
             throw ApiException.PathNotFound();
         }
 
-        return new ResourceRequest(kind, ns, name, subresource, query);
+        return new ResourceRequest(kind, ns, name, subresource, query) { Version = version };
     }
 }

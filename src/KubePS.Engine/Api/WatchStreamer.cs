@@ -84,7 +84,7 @@ public sealed class WatchStreamer(IObjectStore store, TablePrinter printer, IHos
                         continue;
                     }
 
-                    JsonNode obj = e.Object;
+                    JsonNode obj = VersionConversion.FromStorage(kind, request.Version, e.Object);
                     if (table)
                     {
                         obj = printer.Print(kind, [e.Object], e.ResourceVersion.ToString(), includeObject, withColumns: firstTable);
