@@ -32,15 +32,28 @@ public sealed class EngineFixture : IAsyncLifetime
         Client = KubeClientFactory.FromKubeConfig(KubeConfigPath);
     }
 
+    /// <summary>Stops the engine and starts a new one on the same data folder, as after a restart of the process.</summary>
+    public async Task RestartAsync()
+    {
+        Client.Dispose();
+        await StopAsync();
+        await InitializeAsync();
+    }
+
     public async Task DisposeAsync()
     {
         Client?.Dispose();
+        await StopAsync();
+        _folder.Dispose();
+    }
+
+    private async Task StopAsync()
+    {
         if (_app is not null)
         {
             await _app.StopAsync();
             await _app.DisposeAsync();
+            _app = null;
         }
-
-        _folder.Dispose();
     }
 }

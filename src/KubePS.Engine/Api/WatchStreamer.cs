@@ -27,6 +27,14 @@ public sealed class WatchStreamer(IObjectStore store, TablePrinter printer, IHos
             var text => throw ApiException.BadRequest($"invalid resourceVersion \"{text}\""),
         };
 
+        var timeout = request.Value("timeoutSeconds") switch
+        {
+            null => DefaultTimeout,
+            var text when int.TryParse(text, out var seconds) && seconds >= 0 => TimeSpan.FromSeconds(seconds),
+            var text => throw ApiException.BadRequest($"invalid timeoutSeconds \"{text}\""),
+        };
+
+        var response = context.Response;
         StoreWatch watch;
         try
         {
@@ -34,20 +42,25 @@ public sealed class WatchStreamer(IObjectStore store, TablePrinter printer, IHos
         }
         catch (StoreExpiredException e)
         {
-            throw ApiException.Expired(e.Message);
+            // As the API server does: the stream opens and says, in an ERROR event, that the client must re-list.
+            response.StatusCode = 200;
+            response.ContentType = HttpWriting.Json;
+            await WriteLineAsync(response, "ERROR", JsonNode.Parse(KubeJson.Serialize(ApiException.Expired(e.Message).ToStatus()))!, context.RequestAborted);
+            return;
         }
 
         using var _ = watch;
-        var timeout = request.Value("timeoutSeconds") is { } t && int.TryParse(t, out var seconds) ? TimeSpan.FromSeconds(seconds) : DefaultTimeout;
-        using var lifetimeToken = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
-        lifetimeToken.CancelAfter(timeout);
+        using var timedOut = new CancellationTokenSource(timeout);
+        using var lifetimeToken = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping, timedOut.Token);
         var token = lifetimeToken.Token;
 
-        var response = context.Response;
+        // Writes stop only when the client leaves: Kestrel aborts a response whose write is cancelled,
+        // and a watch that times out must still end cleanly, with its last bookmark.
+        var aborted = context.RequestAborted;
         response.StatusCode = 200;
         response.ContentType = HttpWriting.Json;
-        await response.StartAsync(token);
-        await response.Body.FlushAsync(token);
+        await response.StartAsync(aborted);
+        await response.Body.FlushAsync(aborted);
 
         var table = ResourceHandler.WantsTable(context);
         var includeObject = request.Value("includeObject") ?? "Metadata";
@@ -71,7 +84,7 @@ public sealed class WatchStreamer(IObjectStore store, TablePrinter printer, IHos
                 {
                     if (bookmarks)
                     {
-                        await WriteBookmarkAsync(response, watch, kind, token);
+                        await WriteBookmarkAsync(response, watch, kind, aborted);
                     }
 
                     continue;
@@ -91,15 +104,26 @@ public sealed class WatchStreamer(IObjectStore store, TablePrinter printer, IHos
                         firstTable = false;
                     }
 
-                    await WriteLineAsync(response, type, obj, token);
+                    await WriteLineAsync(response, type, obj, aborted);
                 }
 
-                await response.Body.FlushAsync(token);
+                await response.Body.FlushAsync(aborted);
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
-            // The watch timed out, the client went away or the engine is stopping: the stream simply ends.
+            // The watch timed out, the client went away or the engine is stopping: the stream ends.
+        }
+
+        if (aborted.IsCancellationRequested)
+        {
+            return;
+        }
+
+        // A watch that reached its timeout ends with a bookmark, so the client resumes from there without re-listing.
+        if (bookmarks && timedOut.IsCancellationRequested)
+        {
+            await WriteBookmarkAsync(response, watch, kind, aborted);
         }
     }
 

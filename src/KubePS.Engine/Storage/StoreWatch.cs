@@ -5,7 +5,7 @@ namespace KubePS.Engine.Storage;
 /// <summary>A running watch: events in commit order until disposed.</summary>
 public sealed class StoreWatch : IDisposable
 {
-    private readonly Channel<StoreEvent> _channel = Channel.CreateUnbounded<StoreEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<StoreEvent> _channel = Channel.CreateUnbounded<StoreEvent>();
     private readonly Action<StoreWatch> _unsubscribe;
 
     internal StoreWatch(string kindKey, string? ns, Action<StoreWatch> unsubscribe)
