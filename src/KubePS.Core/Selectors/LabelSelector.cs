@@ -187,7 +187,7 @@ public sealed class LabelSelector
     }
 
     private static string CheckKey(string key) =>
-        key.Length == 0 || key.Any(char.IsWhiteSpace)
+        Validation.NameRules.CheckQualifiedName(key).Any()
             ? throw new FormatException($"unable to parse requirement: invalid label key \"{key}\"")
             : key;
 }

@@ -1,4 +1,4 @@
-using k8s.Models;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,6 +27,10 @@ public static class ApiEndpoints
             {
                 // The client went away.
             }
+            catch (Exception e) when (!context.Response.HasStarted && ClientFault(e) is { } fault)
+            {
+                await HttpWriting.WriteStatusAsync(context.Response, fault, context.RequestAborted);
+            }
             catch (Exception e) when (!context.Response.HasStarted)
             {
                 logger.LogError(e, "{Method} {Path} failed", context.Request.Method, context.Request.Path);
@@ -34,6 +38,19 @@ public static class ApiEndpoints
             }
         });
     }
+
+    // A malformed body shows up wherever it is first read (a typed conversion, a JSON node of the wrong
+    // type, a quantity that does not parse, Kestrel's body limit), so it is recognised here once rather than at every read.
+    private static ApiException? ClientFault(Exception e) => e switch
+    {
+        BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge =>
+            new ApiException(413, "RequestEntityTooLarge", $"the request body is too large: {bad.Message}"),
+        BadHttpRequestException bad => new ApiException(bad.StatusCode, "BadRequest", bad.Message),
+        JsonException => ApiException.BadRequest($"the object provided is unrecognized: {e.Message}"),
+        InvalidOperationException { Source: "System.Text.Json" } => ApiException.BadRequest($"the object provided is unrecognized: {e.Message}"),
+        FormatException => ApiException.BadRequest(e.Message),
+        _ => null,
+    };
 
     private static async Task DispatchAsync(HttpContext context, ResourceHandler handler)
     {

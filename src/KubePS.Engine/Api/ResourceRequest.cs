@@ -65,6 +65,12 @@ public sealed record ResourceRequest(KindInfo Kind, string? Namespace, string? N
             throw ApiException.PathNotFound();
         }
 
+        // resourceVersion is opaque to clients, but this engine only ever hands out non-negative integers.
+        if (query.TryGetValue("resourceVersion", out var rv) && rv.ToString() is { Length: > 0 } text && !ulong.TryParse(text, out _))
+        {
+            throw ApiException.BadRequest($"invalid resourceVersion \"{text}\"");
+        }
+
         return new ResourceRequest(kind, ns, name, subresource, query) { Version = version };
     }
 }
