@@ -16,7 +16,7 @@ public sealed record DeleteOutcome(JsonObject Object, bool Removed);
 /// The registry layer between the HTTP API (and the engine's own loops) and the store: server-set
 /// metadata, defaulting, validation, namespace lifecycle, optimistic concurrency, graceful deletion.
 /// </summary>
-public sealed class ObjectService(IObjectStore store, TimeProvider clock)
+public sealed partial class ObjectService(IObjectStore store, TimeProvider clock)
 {
     private const int PatchAttempts = 5;
 
@@ -159,7 +159,7 @@ public sealed class ObjectService(IObjectStore store, TimeProvider clock)
         for (var attempt = 1; ; attempt++)
         {
             var existing = await GetAsync(kind, ns, name, cancellationToken);
-            var patched = Patching.Apply(existing, contentType, patch);
+            var patched = Patching.Apply(existing, contentType, patch, kind.ClrType);
             var pinned = existing["metadata"]?["resourceVersion"]?.GetValue<string>() != patched["metadata"]?["resourceVersion"]?.GetValue<string>();
             if (!pinned)
             {

@@ -1,15 +1,17 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using KubePS.Engine.Api.Patch;
 
 namespace KubePS.Engine.Api;
 
-/// <summary>JSON merge patch (RFC 7386) and JSON patch (RFC 6902) over stored JSON.</summary>
+/// <summary>JSON merge patch (RFC 7386), JSON patch (RFC 6902) and strategic merge patch over stored JSON.</summary>
 public static class Patching
 {
     public const string MergePatch = "application/merge-patch+json";
     public const string JsonPatch = "application/json-patch+json";
 
-    public static JsonObject Apply(JsonObject target, string contentType, string patch)
+    /// <summary>Applies a patch to a copy of <paramref name="target"/>, an object of the k8s.Models <paramref name="type"/>.</summary>
+    public static JsonObject Apply(JsonObject target, string contentType, string patch, Type type)
     {
         JsonNode? document;
         try
@@ -25,7 +27,12 @@ public static class Patching
         {
             MergePatch when document is JsonObject merge => (JsonObject)Merge(target.DeepClone(), merge)!,
             JsonPatch when document is JsonArray operations => ApplyOperations((JsonObject)target.DeepClone(), operations),
-            MergePatch or JsonPatch => throw ApiException.BadRequest($"the patch is not a valid {contentType} document"),
+            StrategicMergePatch.MediaType when document is JsonObject strategic && ModelSchema.IsModel(type) =>
+                StrategicMergePatch.Apply(target, strategic, type),
+
+            // Kinds without a k8s.Models type have no merge keys to follow.
+            StrategicMergePatch.MediaType when document is JsonObject merge => (JsonObject)Merge(target.DeepClone(), merge)!,
+            MergePatch or JsonPatch or StrategicMergePatch.MediaType => throw ApiException.BadRequest($"the patch is not a valid {contentType} document"),
             _ => throw ApiException.UnsupportedMediaType(contentType),
         };
     }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using k8s.Models;
 using KubePS.Core.Kinds;
 using KubePS.Core.Selectors;
+using KubePS.Engine.Api.Patch;
 using Microsoft.AspNetCore.Http;
 
 namespace KubePS.Engine.Api;
@@ -58,10 +59,15 @@ public sealed class ResourceHandler(ObjectService objects, ScaleSubresource scal
                 var updated = await objects.UpdateAsync(kind, ns, name, body, sub == "finalize" ? null : sub, request.DryRun, ct);
                 await WriteObjectAsync(context, request, 200, updated);
                 break;
+            case ("PATCH", not null, null or "status") when MediaType(context) == ApplyConfiguration.MediaType && request.Version == kind.Version:
+                var manager = request.Value("fieldManager") ?? throw ApiException.BadRequest("PATCH " + context.Request.Path + ": fieldManager is required for apply requests");
+                var applied = await objects.ApplyAsync(kind, ns, name, await ReadBodyAsync(context), manager, sub, request.DryRun, ct);
+                await WriteObjectAsync(context, request, applied.Created ? 201 : 200, applied.Object);
+                break;
             case ("PATCH", not null, null or "status") when request.Version != kind.Version:
                 // The patch is written against the requested version, so it is applied to that view of the object.
                 var view = VersionConversion.FromStorage(kind, request.Version, await objects.GetAsync(kind, ns, name, ct));
-                var converted = VersionConversion.ToStorage(kind, request.Version, Patching.Apply(view, MediaType(context), await ReadBodyAsync(context)));
+                var converted = VersionConversion.ToStorage(kind, request.Version, Patching.Apply(view, MediaType(context), await ReadBodyAsync(context), VersionConversion.ClrTypeFor(kind, request.Version)));
                 await WriteObjectAsync(context, request, 200, await objects.UpdateAsync(kind, ns, name, converted, sub, request.DryRun, ct));
                 break;
             case ("PATCH", not null, null or "status"):

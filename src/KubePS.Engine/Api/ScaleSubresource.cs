@@ -42,7 +42,7 @@ public sealed class ScaleSubresource(ObjectService objects)
     public async Task<JsonObject> PatchAsync(KindInfo kind, string ns, string name, string contentType, string patch, CancellationToken cancellationToken)
     {
         var current = await GetAsync(kind, ns, name, cancellationToken);
-        var patched = Patching.Apply(current, contentType, patch);
+        var patched = Patching.Apply(current, contentType, patch, typeof(V1Scale));
         if (patched["metadata"]?["resourceVersion"]?.GetValue<string>() == current["metadata"]?["resourceVersion"]?.GetValue<string>())
         {
             patched["metadata"]!.AsObject().Remove("resourceVersion");
