@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -156,6 +155,17 @@ public sealed class PatchTests(EngineFixture engine) : IClassFixture<EngineFixtu
             new V1Patch(KubernetesJson.Serialize(Pod("ssa-nomanager")), V1Patch.PatchType.ApplyPatch), "ssa-nomanager", "default"));
 
         Assert.Equal(HttpStatusCode.BadRequest, e.Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Server_side_apply_with_strict_field_validation_refuses_unknown_fields()
+    {
+        var e = await Assert.ThrowsAsync<HttpOperationException>(() => Client.PatchNamespacedPodAsync(
+            new V1Patch("""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"ssa-strict"},"spec":{"bogus":1}}""", V1Patch.PatchType.ApplyPatch),
+            "ssa-strict", "default", fieldManager: "tester", fieldValidation: "Strict"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, e.Response.StatusCode);
+        Assert.Contains("spec.bogus", e.Response.Content);
     }
 
     [Fact]

@@ -16,9 +16,11 @@ public sealed record ApplyOutcome(JsonObject Object, bool Created);
 public sealed partial class ObjectService
 {
     public async Task<ApplyOutcome> ApplyAsync(
-        KindInfo kind, string? ns, string name, string body, string fieldManager, string? subresource, bool dryRun, CancellationToken cancellationToken)
+        KindInfo kind, string? ns, string name, string body, string fieldManager, string? fieldValidation, string? subresource, bool dryRun,
+        CancellationToken cancellationToken)
     {
         var applied = ApplyConfiguration.Parse(body);
+        FieldValidation.EnsureKnownFields(fieldValidation, applied, kind.ClrType);
         var metadata = applied["metadata"] as JsonObject ?? [];
         applied["metadata"] = metadata;
         if (metadata["name"] is { } named && (named.GetValueKind() != JsonValueKind.String || named.GetValue<string>() != name))

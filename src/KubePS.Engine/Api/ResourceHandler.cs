@@ -61,7 +61,7 @@ public sealed class ResourceHandler(ObjectService objects, ScaleSubresource scal
                 break;
             case ("PATCH", not null, null or "status") when MediaType(context) == ApplyConfiguration.MediaType && request.Version == kind.Version:
                 var manager = request.Value("fieldManager") ?? throw ApiException.BadRequest("PATCH " + context.Request.Path + ": fieldManager is required for apply requests");
-                var applied = await objects.ApplyAsync(kind, ns, name, await ReadBodyAsync(context), manager, sub, request.DryRun, ct);
+                var applied = await objects.ApplyAsync(kind, ns, name, await ReadBodyAsync(context), manager, request.Value("fieldValidation"), sub, request.DryRun, ct);
                 await WriteObjectAsync(context, request, applied.Created ? 201 : 200, applied.Object);
                 break;
             case ("PATCH", not null, null or "status") when request.Version != kind.Version:
