@@ -98,4 +98,33 @@ public sealed class LiteDbObjectStoreTests : IDisposable
         Assert.Equal(2, (await store.ListAsync(KindRegistry.Pod, null, default)).Items.Count);
         Assert.Single((await store.ListAsync(KindRegistry.Event, null, default)).Items);
     }
+
+    [Fact]
+    public async Task Concurrent_writers_each_get_their_own_resourceVersion_and_a_refused_write_spoils_nothing_beside_it()
+    {
+        using var store = new LiteDbObjectStore(DbPath);
+        await store.CreateAsync(KindRegistry.Pod, Pod("taken"), default);
+
+        // Many writes in flight at once land in shared transactions; the duplicates among them fail alone.
+        var creates = Enumerable.Range(0, 300).Select(i => store.CreateAsync(KindRegistry.Pod, Pod($"p{i}"), default)).ToList();
+        var duplicates = Enumerable.Range(0, 20).Select(_ => store.CreateAsync(KindRegistry.Pod, Pod("taken"), default)).ToList();
+        var stored = await Task.WhenAll(creates);
+        foreach (var duplicate in duplicates)
+        {
+            await Assert.ThrowsAsync<StoreAlreadyExistsException>(() => duplicate);
+        }
+
+        var versions = stored.Select(Rv).ToList();
+        Assert.Equal(300, versions.Distinct().Count());
+        Assert.Equal(versions.Max(), store.CurrentResourceVersion);
+        Assert.Equal(301, (await store.ListAsync(KindRegistry.Pod, "default", default)).Items.Count);
+
+        // An update queued right behind its create sees it, in the same batch or the next.
+        var created = store.CreateAsync(KindRegistry.Pod, Pod("chained"), default);
+        var labelled = Pod("chained");
+        labelled["metadata"]!["labels"] = new JsonObject { ["step"] = "2" };
+        var updated = await store.UpdateAsync(KindRegistry.Pod, labelled, null, default);
+        Assert.True(Rv(updated) > Rv(await created));
+        Assert.Equal("2", (await store.GetAsync(KindRegistry.Pod, "default", "chained", default))!["metadata"]!["labels"]!["step"]!.GetValue<string>());
+    }
 }

@@ -15,13 +15,19 @@ internal sealed class WatchFilter(LabelSelector labels, FieldSelector fields, bo
     /// <summary>The event type to send for <paramref name="e"/>, or null to send nothing.</summary>
     public string? Translate(StoreEvent e)
     {
-        var key = $"{KubeJson.NamespaceOf(e.Object)}/{KubeJson.NameOf(e.Object)}";
+        // Without selectors every event passes as it is, and the object is not even parsed.
+        if (labels.IsEmpty && fields.IsEmpty)
+        {
+            return Name(e.Type);
+        }
+
         var matches = ObjectService.Matches(e.Object, labels, fields);
-        var everything = labels.IsEmpty && fields.IsEmpty;
-        if (!knowsInitialState || everything)
+        if (!knowsInitialState)
         {
             return matches ? Name(e.Type) : null;
         }
+
+        var key = $"{KubeJson.NamespaceOf(e.Object)}/{KubeJson.NameOf(e.Object)}";
 
         var wasShown = _shown.Contains(key);
         if (e.Type == StoreEventType.Deleted)

@@ -97,6 +97,12 @@ public sealed class WatchStreamer(IObjectStore store, TablePrinter printer, IHos
                         continue;
                     }
 
+                    if (!table && request.Version == kind.Version)
+                    {
+                        await WriteLineAsync(response, type, e.Json, aborted);
+                        continue;
+                    }
+
                     JsonNode obj = VersionConversion.FromStorage(kind, request.Version, e.Object);
                     if (table)
                     {
@@ -144,6 +150,14 @@ public sealed class WatchStreamer(IObjectStore store, TablePrinter printer, IHos
         };
         await WriteLineAsync(response, "BOOKMARK", bookmark, token);
         await response.Body.FlushAsync(token);
+    }
+
+    // The stored text goes out as it is, wrapped in the event: nothing is parsed or serialised per watcher.
+    private static async Task WriteLineAsync(HttpResponse response, string type, ReadOnlyMemory<byte> objectJson, CancellationToken token)
+    {
+        await response.Body.WriteAsync(Encoding.UTF8.GetBytes($"{{\"type\":\"{type}\",\"object\":"), token);
+        await response.Body.WriteAsync(objectJson, token);
+        await response.Body.WriteAsync("}\n"u8.ToArray(), token);
     }
 
     private static async Task WriteLineAsync(HttpResponse response, string type, JsonNode obj, CancellationToken token)

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using k8s.Models;
 using KubePS.Core.Kinds;
-using KubePS.Core.Selectors;
 using KubePS.Engine.Api;
 using KubePS.Engine.Storage;
 using Microsoft.Extensions.Hosting;
@@ -12,32 +11,58 @@ namespace KubePS.Engine.Controllers;
 /// <summary>
 /// Kubernetes' garbage collector: dependents whose owners are all gone are deleted; an owner
 /// deleted in the foreground waits for its dependents; an orphaning delete strips the owner
-/// references from its dependents first.
+/// references from its dependents first. It keeps the ownership graph in memory from watches on
+/// every kind and looks only at the objects an event touches, never re-listing the cluster.
 /// </summary>
 public sealed class GarbageCollector(ObjectService objects, ILogger<GarbageCollector> logger) : BackgroundService
 {
-    private static readonly TimeSpan ResyncInterval = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(2);
 
-    private sealed record Item(KindInfo Kind, JsonObject Object, V1ObjectMeta Meta);
+    private readonly Dictionary<string, Item> _byUid = [];
+    private readonly Dictionary<string, HashSet<string>> _dependentsByOwner = [];
+
+    private sealed record Item(KindInfo Kind, JsonObject Object, V1ObjectMeta Meta)
+    {
+        public IEnumerable<string> OwnerUids => (Meta.OwnerReferences ?? []).Select(r => r.Uid);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var from = objects.Store.CurrentResourceVersion;
-        var watches = KindRegistry.All.Select(k => objects.Store.Watch(k, null, from)).ToList();
+        // Watching from no resourceVersion: each watch starts with its kind's current objects.
+        var watches = KindRegistry.All.Select(k => objects.Store.Watch(k, null, null)).ToList();
+        var pending = new HashSet<string>();
         try
         {
             do
             {
-                try
+                foreach (var (kind, watch) in KindRegistry.All.Zip(watches))
                 {
-                    await CollectAsync(stoppingToken);
+                    while (watch.Events.TryRead(out var e))
+                    {
+                        Observe(kind, e, pending);
+                    }
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
+
+                var retry = new HashSet<string>();
+                foreach (var uid in pending)
                 {
-                    logger.LogError(e, "Garbage collection pass failed; retrying");
+                    try
+                    {
+                        if (await ProcessAsync(uid, stoppingToken))
+                        {
+                            retry.Add(uid);
+                        }
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        logger.LogError(e, "Garbage collection of {Uid} failed; retrying", uid);
+                        retry.Add(uid);
+                    }
                 }
+
+                pending = retry;
             }
-            while (await ChangeSignal.WaitAsync(watches, ResyncInterval, stoppingToken));
+            while (await WaitAsync(watches, pending.Count > 0 ? RetryInterval : Timeout.InfiniteTimeSpan, stoppingToken));
         }
         finally
         {
@@ -45,39 +70,91 @@ public sealed class GarbageCollector(ObjectService objects, ILogger<GarbageColle
         }
     }
 
-    public async Task CollectAsync(CancellationToken cancellationToken)
+    private static async Task<bool> WaitAsync(List<StoreWatch> watches, TimeSpan timeout, CancellationToken stoppingToken)
     {
-        var items = new List<Item>();
-        foreach (var kind in KindRegistry.All)
+        using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        wake.CancelAfter(timeout);
+        try
         {
-            var list = await objects.ListAsync(kind, null, LabelSelector.Everything, FieldSelector.Everything, cancellationToken);
-            items.AddRange(list.Items.Select(o => new Item(kind, o, KubeJson.MetadataOf(o))));
+            await Task.WhenAny(watches.Select(w => w.Events.WaitToReadAsync(wake.Token).AsTask()));
+        }
+        catch (OperationCanceledException)
+        {
         }
 
-        var dependents = items
-            .SelectMany(i => (i.Meta.OwnerReferences ?? []).Select(r => (Owner: r.Uid, Dependent: i)))
-            .ToLookup(p => p.Owner, p => p.Dependent);
+        return !stoppingToken.IsCancellationRequested;
+    }
 
-        foreach (var owner in items.Where(i => i.Meta.DeletionTimestamp is not null && i.Meta.Finalizers is { Count: > 0 }))
+    // Updates the graph and marks what the change may concern: the object itself, and on a
+    // deletion its dependents (maybe orphaned now) and owners (maybe waiting for it in the foreground).
+    private void Observe(KindInfo kind, StoreEvent e, HashSet<string> pending)
+    {
+        var meta = KubeJson.MetadataOf(e.Object);
+        if (_byUid.Remove(meta.Uid, out var previous))
         {
-            if (owner.Meta.Finalizers.Contains(GarbageCollection.OrphanFinalizer))
+            foreach (var owner in previous.OwnerUids)
             {
-                await OrphanAsync(owner, dependents[owner.Meta.Uid], cancellationToken);
-            }
-            else if (owner.Meta.Finalizers.Contains(GarbageCollection.ForegroundFinalizer))
-            {
-                await DeleteInForegroundAsync(owner, dependents[owner.Meta.Uid].ToList(), cancellationToken);
+                _dependentsByOwner.GetValueOrDefault(owner)?.Remove(meta.Uid);
             }
         }
 
-        foreach (var dependent in items.Where(i => i.Meta.OwnerReferences is { Count: > 0 } && i.Meta.DeletionTimestamp is null))
+        var item = new Item(kind, e.Object, meta);
+        if (e.Type == StoreEventType.Deleted)
         {
-            if (await AllOwnersGoneAsync(dependent, cancellationToken))
-            {
-                logger.LogInformation("Deleting {Kind} {Namespace}/{Name}: its owners are gone", dependent.Kind.Kind, dependent.Meta.NamespaceProperty, dependent.Meta.Name);
-                await TryAsync(() => objects.DeleteAsync(dependent.Kind, dependent.Meta.NamespaceProperty, dependent.Meta.Name, null, false, cancellationToken));
-            }
+            pending.UnionWith(DependentsOf(meta.Uid).Select(d => d.Meta.Uid));
+            pending.UnionWith(item.OwnerUids);
+            _dependentsByOwner.Remove(meta.Uid);
+            return;
         }
+
+        _byUid[meta.Uid] = item;
+        foreach (var owner in item.OwnerUids)
+        {
+            if (!_dependentsByOwner.TryGetValue(owner, out var dependents))
+            {
+                _dependentsByOwner[owner] = dependents = [];
+            }
+
+            dependents.Add(meta.Uid);
+        }
+
+        if (item.OwnerUids.Any() || meta.DeletionTimestamp is not null)
+        {
+            pending.Add(meta.Uid);
+        }
+    }
+
+    private List<Item> DependentsOf(string uid) =>
+        _dependentsByOwner.TryGetValue(uid, out var dependents) ? dependents.Select(d => _byUid.GetValueOrDefault(d)).OfType<Item>().ToList() : [];
+
+    /// <summary>Acts on one object; true when it must be looked at again later.</summary>
+    private async Task<bool> ProcessAsync(string uid, CancellationToken cancellationToken)
+    {
+        if (!_byUid.TryGetValue(uid, out var item))
+        {
+            return false;
+        }
+
+        var finalizers = item.Meta.Finalizers ?? [];
+        if (item.Meta.DeletionTimestamp is not null && finalizers.Contains(GarbageCollection.OrphanFinalizer))
+        {
+            await OrphanAsync(item, DependentsOf(uid), cancellationToken);
+            return false;
+        }
+
+        if (item.Meta.DeletionTimestamp is not null && finalizers.Contains(GarbageCollection.ForegroundFinalizer))
+        {
+            return await DeleteInForegroundAsync(item, DependentsOf(uid), cancellationToken);
+        }
+
+        if (item.Meta.DeletionTimestamp is null && item.OwnerUids.Any() && !item.OwnerUids.Any(_byUid.ContainsKey)
+            && await AllOwnersGoneAsync(item, cancellationToken))
+        {
+            logger.LogInformation("Deleting {Kind} {Namespace}/{Name}: its owners are gone", item.Kind.Kind, item.Meta.NamespaceProperty, item.Meta.Name);
+            await TryAsync(() => objects.DeleteAsync(item.Kind, item.Meta.NamespaceProperty, item.Meta.Name, null, false, cancellationToken));
+        }
+
+        return false;
     }
 
     private async Task OrphanAsync(Item owner, IEnumerable<Item> dependents, CancellationToken cancellationToken)
@@ -93,12 +170,13 @@ public sealed class GarbageCollector(ObjectService objects, ILogger<GarbageColle
         await RemoveFinalizerAsync(owner, GarbageCollection.OrphanFinalizer, cancellationToken);
     }
 
-    private async Task DeleteInForegroundAsync(Item owner, List<Item> dependents, CancellationToken cancellationToken)
+    // The owner goes once its dependents have; their deletions bring it back here.
+    private async Task<bool> DeleteInForegroundAsync(Item owner, List<Item> dependents, CancellationToken cancellationToken)
     {
         if (dependents.Count == 0)
         {
             await RemoveFinalizerAsync(owner, GarbageCollection.ForegroundFinalizer, cancellationToken);
-            return;
+            return false;
         }
 
         foreach (var dependent in dependents.Where(d => d.Meta.DeletionTimestamp is null))
@@ -106,10 +184,12 @@ public sealed class GarbageCollector(ObjectService objects, ILogger<GarbageColle
             var options = new V1DeleteOptions { PropagationPolicy = "Foreground" };
             await TryAsync(() => objects.DeleteAsync(dependent.Kind, dependent.Meta.NamespaceProperty, dependent.Meta.Name, options, false, cancellationToken));
         }
+
+        return false;
     }
 
-    // Checked against the live objects, not this pass's snapshot: an owner created after the pass listed its
-    // kind must not count as gone, nor an owner reference this pass already removed (an orphaning delete).
+    // Checked against the live objects, not the graph: an owner whose creation the graph has not
+    // seen yet must not count as gone, nor an owner reference already removed (an orphaning delete).
     private async Task<bool> AllOwnersGoneAsync(Item dependent, CancellationToken cancellationToken)
     {
         var live = await objects.Store.GetAsync(dependent.Kind, dependent.Meta.NamespaceProperty, dependent.Meta.Name, cancellationToken);
@@ -144,7 +224,7 @@ public sealed class GarbageCollector(ObjectService objects, ILogger<GarbageColle
         await TryAsync(() => objects.UpdateAsync(owner.Kind, owner.Meta.NamespaceProperty, owner.Meta.Name, updated, null, false, cancellationToken));
     }
 
-    // Conflicts and disappearances are normal under concurrent writers; the next pass sees the new state.
+    // Conflicts and disappearances are normal under concurrent writers; the object's next event brings it back.
     private static async Task TryAsync(Func<Task> action)
     {
         try

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using KubePS.Core.Kinds;
 
@@ -10,8 +11,44 @@ public enum StoreEventType
     Deleted,
 }
 
-/// <summary>One committed change, as the watch cache keeps it and watchers receive it.</summary>
-public sealed record StoreEvent(StoreEventType Type, string KindKey, string? Namespace, long ResourceVersion, JsonObject Object);
+/// <summary>
+/// One committed change, as the watch cache keeps it and watchers receive it. The object is kept
+/// as its JSON text, shared by every watcher; each event instance parses its own copy on first use,
+/// so a watcher may change <see cref="Object"/> freely and one that only relays the text never parses it.
+/// </summary>
+public sealed class StoreEvent
+{
+    private JsonObject? _object;
+
+    public StoreEvent(StoreEventType type, string kindKey, string? ns, long resourceVersion, ReadOnlyMemory<byte> json)
+    {
+        Type = type;
+        KindKey = kindKey;
+        Namespace = ns;
+        ResourceVersion = resourceVersion;
+        Json = json;
+    }
+
+    /// <summary>An event for an object nobody else holds, so it becomes this event's own copy.</summary>
+    public StoreEvent(StoreEventType type, string kindKey, string? ns, long resourceVersion, JsonObject obj)
+        : this(type, kindKey, ns, resourceVersion, JsonSerializer.SerializeToUtf8Bytes(obj)) => _object = obj;
+
+    public StoreEventType Type { get; }
+
+    public string KindKey { get; }
+
+    public string? Namespace { get; }
+
+    public long ResourceVersion { get; }
+
+    /// <summary>The object as committed, UTF-8 JSON.</summary>
+    public ReadOnlyMemory<byte> Json { get; }
+
+    public JsonObject Object => _object ??= JsonNode.Parse(Json.Span)!.AsObject();
+
+    /// <summary>The same change for another watcher, sharing the text but not the parsed object.</summary>
+    internal StoreEvent Share() => new(Type, KindKey, Namespace, ResourceVersion, Json);
+}
 
 /// <summary>The objects of one kind (in one namespace or all) at one resourceVersion.</summary>
 public sealed record StoreList(long ResourceVersion, IReadOnlyList<JsonObject> Items);

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace KubePS.Engine.Storage;
 
 /// <summary>
@@ -26,7 +24,7 @@ internal sealed class WatchCache(int capacity, long startResourceVersion)
         {
             if (watcher.Wants(e))
             {
-                watcher.Deliver(Copy(e));
+                watcher.Deliver(e.Share());
             }
         }
     }
@@ -45,7 +43,7 @@ internal sealed class WatchCache(int capacity, long startResourceVersion)
             {
                 if (e.ResourceVersion > from && watcher.Wants(e))
                 {
-                    watcher.Deliver(Copy(e));
+                    watcher.Deliver(e.Share());
                 }
             }
         }
@@ -54,6 +52,4 @@ internal sealed class WatchCache(int capacity, long startResourceVersion)
     }
 
     public void Unsubscribe(StoreWatch watcher) => _watchers.Remove(watcher);
-
-    private static StoreEvent Copy(StoreEvent e) => e with { Object = (JsonObject)e.Object.DeepClone() };
 }
