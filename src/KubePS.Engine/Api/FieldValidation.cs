@@ -7,27 +7,39 @@ using System.Text.Json.Serialization;
 namespace KubePS.Engine.Api;
 
 /// <summary>
-/// <c>fieldValidation=Strict</c>: a body that names fields the kind does not have is refused with
-/// 400, as the API server's strict decoding does, instead of losing them silently.
+/// <c>fieldValidation</c>: a body that names fields the kind does not have is refused with 400
+/// under Strict, as the API server's strict decoding does; under Warn (the default) it is accepted
+/// and each unknown field becomes a warning; under Ignore nothing is said.
 /// </summary>
 public static class FieldValidation
 {
     private static readonly ConcurrentDictionary<Type, Dictionary<string, Type>> Properties = new();
 
-    /// <summary>Throws BadRequest listing every unknown field of <paramref name="body"/> for <paramref name="type"/>.</summary>
-    public static void EnsureKnownFields(string? mode, JsonNode? body, Type type)
+    /// <summary>
+    /// The warnings for the unknown fields of <paramref name="body"/> as a <paramref name="type"/>;
+    /// under Strict, throws BadRequest listing them instead.
+    /// </summary>
+    public static IReadOnlyList<string> CheckKnownFields(string? mode, JsonNode? body, Type type)
     {
-        if (mode != "Strict" || body is null)
+        if (mode is not (null or "Strict" or "Warn" or "Ignore"))
         {
-            return;
+            throw ApiException.BadRequest($"fieldValidation must be one of \"Ignore\", \"Warn\", or \"Strict\", not \"{mode}\"");
+        }
+
+        if (mode == "Ignore" || body is null)
+        {
+            return [];
         }
 
         var unknown = new List<string>();
         Walk(body, type, "", unknown);
-        if (unknown.Count > 0)
+        var messages = unknown.Select(u => $"unknown field \"{u}\"").ToList();
+        if (mode == "Strict" && messages.Count > 0)
         {
-            throw ApiException.BadRequest("strict decoding error: " + string.Join(", ", unknown.Select(u => $"unknown field \"{u}\"")));
+            throw ApiException.BadRequest("strict decoding error: " + string.Join(", ", messages));
         }
+
+        return messages;
     }
 
     private static void Walk(JsonNode? node, Type type, string path, List<string> unknown)

@@ -28,6 +28,29 @@ public static class HttpWriting
         Details = new V1StatusDetails { Name = name, Kind = kind, Group = group },
     };
 
+    /// <summary>
+    /// Warnings as the API server sends them: one <c>Warning: 299 - "text"</c> header each, the text
+    /// quoted, and anything outside printable ASCII (which a header cannot carry) escaped as <c>\uXXXX</c>.
+    /// </summary>
+    public static void AddWarnings(HttpResponse response, IEnumerable<string> warnings)
+    {
+        foreach (var warning in warnings)
+        {
+            var quoted = new StringBuilder("299 - \"");
+            foreach (var c in warning)
+            {
+                quoted.Append(c switch
+                {
+                    '"' or '\\' => $"\\{c}",
+                    < ' ' or > '~' => $"\\u{(int)c:x4}",
+                    _ => c.ToString(),
+                });
+            }
+
+            response.Headers.Append("Warning", quoted.Append('"').ToString());
+        }
+    }
+
     private static async Task WriteTextAsync(HttpResponse response, int statusCode, string text, CancellationToken cancellationToken)
     {
         response.StatusCode = statusCode;

@@ -6,7 +6,7 @@ using KubePS.Engine.Api.Patch;
 namespace KubePS.Engine.Api;
 
 /// <summary>What a server-side apply did: created the object, or merged into the live one.</summary>
-public sealed record ApplyOutcome(JsonObject Object, bool Created);
+public sealed record ApplyOutcome(JsonObject Object, bool Created, IReadOnlyList<string> Warnings);
 
 /// <summary>
 /// Server-side apply, first cut: the applied configuration is merged into the live object with strategic
@@ -20,7 +20,7 @@ public sealed partial class ObjectService
         CancellationToken cancellationToken)
     {
         var applied = ApplyConfiguration.Parse(body);
-        FieldValidation.EnsureKnownFields(fieldValidation, applied, kind.ClrType);
+        var warnings = FieldValidation.CheckKnownFields(fieldValidation, applied, kind.ClrType);
         var metadata = applied["metadata"] as JsonObject ?? [];
         applied["metadata"] = metadata;
         if (metadata["name"] is { } named && (named.GetValueKind() != JsonValueKind.String || named.GetValue<string>() != name))
@@ -46,7 +46,7 @@ public sealed partial class ObjectService
                 ManagedFields.RecordApply(fresh, fieldManager, kind.ApiVersion, null, time, fields);
                 try
                 {
-                    return new ApplyOutcome(await CreateAsync(kind, ns, fresh, dryRun, cancellationToken), true);
+                    return new ApplyOutcome(await CreateAsync(kind, ns, fresh, dryRun, cancellationToken), true, warnings);
                 }
                 catch (ApiException e) when (e.Reason == "AlreadyExists" && attempt < PatchAttempts)
                 {
@@ -67,7 +67,7 @@ public sealed partial class ObjectService
 
             try
             {
-                return new ApplyOutcome(await UpdateAsync(kind, ns, name, merged, subresource, dryRun, cancellationToken), false);
+                return new ApplyOutcome(await UpdateAsync(kind, ns, name, merged, subresource, dryRun, cancellationToken), false, warnings);
             }
             catch (ApiException e) when (e.Reason == "Conflict" && !pinned && attempt < PatchAttempts)
             {

@@ -62,6 +62,7 @@ public sealed class ResourceHandler(ObjectService objects, ScaleSubresource scal
             case ("PATCH", not null, null or "status") when MediaType(context) == ApplyConfiguration.MediaType && request.Version == kind.Version:
                 var manager = request.Value("fieldManager") ?? throw ApiException.BadRequest("PATCH " + context.Request.Path + ": fieldManager is required for apply requests");
                 var applied = await objects.ApplyAsync(kind, ns, name, await ReadBodyAsync(context), manager, request.Value("fieldValidation"), sub, request.DryRun, ct);
+                HttpWriting.AddWarnings(response, applied.Warnings);
                 await WriteObjectAsync(context, request, applied.Created ? 201 : 200, applied.Object);
                 break;
             case ("PATCH", not null, null or "status") when request.Version != kind.Version:
@@ -239,7 +240,7 @@ public sealed class ResourceHandler(ObjectService objects, ScaleSubresource scal
     private static async Task<JsonObject> ReadObjectAsync(HttpContext context, ResourceRequest request)
     {
         var body = await ReadObjectAsync(context);
-        FieldValidation.EnsureKnownFields(request.Value("fieldValidation"), body, VersionConversion.ClrTypeFor(request.Kind, request.Version));
+        HttpWriting.AddWarnings(context.Response, FieldValidation.CheckKnownFields(request.Value("fieldValidation"), body, VersionConversion.ClrTypeFor(request.Kind, request.Version)));
         return VersionConversion.ToStorage(request.Kind, request.Version, body);
     }
 
