@@ -37,6 +37,7 @@ public static class NodeHost
             services.AddSingleton<IKubernetes>(_ => new Kubernetes(config));
             services.AddSingleton<IContainerRuntime>(_ => DockerRuntime.Connect(options.DockerEndpoint));
             services.AddSingleton<ImagePullBackoff>();
+            services.AddSingleton<ContainerEnvironment>();
             services.AddSingleton<PodReconciler>();
             services.AddSingleton<PodWorkers>();
             services.AddSingleton<ContainerLogsEndpoint>();

@@ -21,6 +21,9 @@ public sealed class NodeOptions
     /// <summary>The image of the container that holds each pod's namespaces (Kubernetes' pause image).</summary>
     public string SandboxImage { get; set; } = "kubeps/busybox:1";
 
+    /// <summary>Whether containers may run privileged (the kubelet's --allow-privileged); off by default.</summary>
+    public bool AllowPrivileged { get; set; }
+
     /// <summary>How often pods are re-synchronised even without a watch event.</summary>
     public TimeSpan ResyncInterval { get; set; } = TimeSpan.FromSeconds(2);
 

@@ -28,10 +28,13 @@ for (var i = 0; i + 1 < args.Length; i += 2)
         case "--sandbox-image":
             options.SandboxImage = value;
             break;
+        case "--allow-privileged":
+            options.AllowPrivileged = bool.Parse(value);
+            break;
         default:
             Console.Error.WriteLine($"kubeps-node: unknown option {args[i]}");
             Console.Error.WriteLine("usage: KubePS.NodeService --kubeconfig <file> --data-path <folder> [--node-name <name>] [--port 10250] "
-                + "[--bind-address 127.0.0.1] [--docker-endpoint <uri>] [--sandbox-image <image>]");
+                + "[--bind-address 127.0.0.1] [--docker-endpoint <uri>] [--sandbox-image <image>] [--allow-privileged false]");
             return 2;
     }
 }

@@ -14,7 +14,13 @@ namespace KubePS.NodeService.Pods;
 /// status written back through pods/status. Level-triggered: it reads Docker every time.
 /// </summary>
 public sealed class PodReconciler(
-    IKubernetes api, IContainerRuntime runtime, NodeOptions options, ImagePullBackoff pulls, TimeProvider clock, ILogger<PodReconciler> logger)
+    IKubernetes api,
+    IContainerRuntime runtime,
+    NodeOptions options,
+    ImagePullBackoff pulls,
+    ContainerEnvironment environment,
+    TimeProvider clock,
+    ILogger<PodReconciler> logger)
 {
     public async Task ReconcileAsync(V1Pod pod, CancellationToken cancellationToken)
     {
@@ -37,10 +43,16 @@ public sealed class PodReconciler(
         }
         else
         {
-            var sandbox = await EnsureSandboxAsync(pod, containers, cancellationToken);
+            if (await EnsureSandboxAsync(pod, containers, cancellationToken))
+            {
+                containers = new PodContainers(await runtime.ListAsync(options.NodeName, uid, cancellationToken));
+            }
+
+            var sandbox = containers.Sandbox!;
+            var podIp = pod.Spec.HostNetwork == true ? options.BindAddress : sandbox.IpAddress;
             foreach (var container in pod.Spec.Containers)
             {
-                if (await EnsureContainerAsync(pod, container, sandbox, containers.Instances(container.Name), cancellationToken) is { } w)
+                if (await EnsureContainerAsync(pod, container, sandbox.Id, podIp, containers.Instances(container.Name), cancellationToken) is { } w)
                 {
                     waiting[container.Name] = w;
                 }
@@ -64,11 +76,12 @@ public sealed class PodReconciler(
     }
 
     // If the sandbox died, the pod's network is gone with it: every container is recreated in a new one.
-    private async Task<string> EnsureSandboxAsync(V1Pod pod, PodContainers containers, CancellationToken cancellationToken)
+    // True when a new sandbox was started.
+    private async Task<bool> EnsureSandboxAsync(V1Pod pod, PodContainers containers, CancellationToken cancellationToken)
     {
-        if (containers.Sandbox is { State: ContainerRunState.Running } running)
+        if (containers.Sandbox is { State: ContainerRunState.Running })
         {
-            return running.Id;
+            return false;
         }
 
         foreach (var stale in containers.All)
@@ -79,15 +92,17 @@ public sealed class PodReconciler(
         var spec = new ContainerSpec($"k8s_POD_{pod.Metadata.Name}_{pod.Metadata.NamespaceProperty}_{pod.Metadata.Uid}", options.SandboxImage)
         {
             Command = ["sleep", "2147483647"],
-            Hostname = pod.Metadata.Name.Length > 63 ? pod.Metadata.Name[..63] : pod.Metadata.Name,
+            Hostname = pod.Spec.Hostname ?? (pod.Metadata.Name.Length > 63 ? pod.Metadata.Name[..63] : pod.Metadata.Name),
+            HostNetwork = pod.Spec.HostNetwork == true,
             Labels = Labels(pod, "POD", 0, sandbox: true),
         };
         logger.LogInformation("Starting sandbox of pod {Namespace}/{Pod}", pod.Metadata.NamespaceProperty, pod.Metadata.Name);
-        return await runtime.RunAsync(spec, cancellationToken);
+        await runtime.RunAsync(spec, cancellationToken);
+        return true;
     }
 
     private async Task<ContainerWaiting?> EnsureContainerAsync(
-        V1Pod pod, V1Container container, string sandboxId, IReadOnlyList<RuntimeContainer> instances, CancellationToken cancellationToken)
+        V1Pod pod, V1Container container, string sandboxId, string? podIp, IReadOnlyList<RuntimeContainer> instances, CancellationToken cancellationToken)
     {
         var current = instances.FirstOrDefault();
         var restart = 0;
@@ -123,12 +138,30 @@ public sealed class PodReconciler(
             return imageProblem;
         }
 
+        ResolvedEnvironment resolved;
+        ContainerSecurity.Settings security;
+        try
+        {
+            resolved = await environment.ResolveAsync(pod, container, podIp, options.BindAddress, cancellationToken);
+            security = ContainerSecurity.For(pod, container, options.AllowPrivileged, options.NodeName);
+        }
+        catch (ContainerConfigException e)
+        {
+            return new ContainerWaiting("CreateContainerConfigError", e.Message);
+        }
+
         var spec = new ContainerSpec($"k8s_{container.Name}_{pod.Metadata.Name}_{pod.Metadata.NamespaceProperty}_{pod.Metadata.Uid}_{restart}", container.Image)
         {
-            Entrypoint = container.Command is { Count: > 0 } command ? command : null,
-            Command = container.Args is { Count: > 0 } args ? args : null,
-            Environment = (container.Env ?? []).Where(e => e.Value is not null).Select(e => $"{e.Name}={e.Value}").ToList(),
+            Entrypoint = resolved.Command,
+            Command = resolved.Args,
+            Environment = resolved.Environment,
             WorkingDir = container.WorkingDir,
+            User = security.User,
+            SupplementalGroups = security.SupplementalGroups,
+            ReadOnlyRootFilesystem = security.ReadOnlyRootFilesystem,
+            Privileged = security.Privileged,
+            AddCapabilities = security.Add,
+            DropCapabilities = security.Drop,
             Labels = Labels(pod, container.Name, restart, sandbox: false),
             JoinSandbox = sandboxId,
             SharePidWithSandbox = pod.Spec.ShareProcessNamespace == true,

@@ -15,7 +15,8 @@ public static class PodStatusBuilder
         var phase = old.Phase is "Succeeded" or "Failed" ? old.Phase : Phase(pod.Spec.RestartPolicy, statuses);
         var allReady = statuses.All(s => s.Ready);
         var unready = statuses.Where(s => !s.Ready).Select(s => s.Name).ToList();
-        var podIp = containers.Sandbox is { State: ContainerRunState.Running, IpAddress: { } ip } ? ip : old.PodIP;
+        var podIp = pod.Spec.HostNetwork == true ? hostIp
+            : containers.Sandbox is { State: ContainerRunState.Running, IpAddress: { } ip } ? ip : old.PodIP;
 
         var conditions = new List<V1PodCondition>
         {

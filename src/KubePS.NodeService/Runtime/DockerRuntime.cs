@@ -55,6 +55,7 @@ public sealed class DockerRuntime(DockerClient docker) : IContainerRuntime, IDis
     public async Task<string> RunAsync(ContainerSpec spec, CancellationToken cancellationToken)
     {
         var sandbox = spec.JoinSandbox is { } id ? $"container:{id}" : null;
+        var network = sandbox ?? (spec.HostNetwork ? "host" : null);
         var parameters = new CreateContainerParameters
         {
             Name = spec.Name,
@@ -63,17 +64,26 @@ public sealed class DockerRuntime(DockerClient docker) : IContainerRuntime, IDis
             Cmd = spec.Command,
             Env = spec.Environment,
             WorkingDir = spec.WorkingDir,
-            Hostname = spec.Hostname,
+            Hostname = network is null ? spec.Hostname : null,
+            User = spec.User,
             Labels = new Dictionary<string, string>(spec.Labels),
             HostConfig = new HostConfig
             {
                 // docker-init as PID 1 forwards SIGTERM; busybox sleep as PID 1 would ignore it.
                 Init = true,
-                NetworkMode = sandbox,
+                NetworkMode = network,
                 IpcMode = sandbox ?? "shareable",
                 PidMode = spec.SharePidWithSandbox ? sandbox : null,
                 Memory = spec.MemoryLimitBytes ?? 0,
                 NanoCPUs = spec.NanoCpus ?? 0,
+                GroupAdd = spec.SupplementalGroups.Count > 0 ? spec.SupplementalGroups : null,
+                ReadonlyRootfs = spec.ReadOnlyRootFilesystem,
+                Privileged = spec.Privileged,
+                CapAdd = spec.AddCapabilities.Count > 0 ? spec.AddCapabilities : null,
+                CapDrop = spec.DropCapabilities.Count > 0 ? spec.DropCapabilities : null,
+                Binds = spec.Mounts.Where(m => m.HostPath is not null).Select(m => $"{m.HostPath}:{m.ContainerPath}{(m.ReadOnly ? ":ro" : "")}").ToList(),
+                Tmpfs = spec.Mounts.Where(m => m.HostPath is null)
+                    .ToDictionary(m => m.ContainerPath, m => m.TmpfsSizeBytes is { } size ? $"size={size}" : ""),
             },
         };
         try

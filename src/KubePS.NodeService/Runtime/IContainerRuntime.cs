@@ -52,7 +52,29 @@ public sealed record ContainerSpec(string Name, string Image)
     public long? MemoryLimitBytes { get; init; }
 
     public long? NanoCpus { get; init; }
+
+    /// <summary>For a sandbox: the host's network namespace instead of its own (hostNetwork).</summary>
+    public bool HostNetwork { get; init; }
+
+    /// <summary><c>uid</c> or <c>uid:gid</c>; null keeps the image's user.</summary>
+    public string? User { get; init; }
+
+    public IList<string> SupplementalGroups { get; init; } = [];
+
+    public bool ReadOnlyRootFilesystem { get; init; }
+
+    public bool Privileged { get; init; }
+
+    public IList<string> AddCapabilities { get; init; } = [];
+
+    public IList<string> DropCapabilities { get; init; } = [];
+
+    /// <summary>Host paths mounted into the container.</summary>
+    public IList<Mount> Mounts { get; init; } = [];
 }
+
+/// <summary>A host folder or file bind-mounted into a container, or a tmpfs when <see cref="HostPath"/> is null.</summary>
+public sealed record Mount(string? HostPath, string ContainerPath, bool ReadOnly, long? TmpfsSizeBytes = null);
 
 public enum ContainerRunState
 {
