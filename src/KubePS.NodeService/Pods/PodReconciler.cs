@@ -50,11 +50,14 @@ public sealed class PodReconciler(
 
             var sandbox = containers.Sandbox!;
             var podIp = pod.Spec.HostNetwork == true ? options.BindAddress : sandbox.IpAddress;
-            foreach (var container in pod.Spec.Containers)
+            if (await InitializeAsync(pod, sandbox.Id, podIp, containers, waiting, cancellationToken))
             {
-                if (await EnsureContainerAsync(pod, container, sandbox.Id, podIp, containers.Instances(container.Name), cancellationToken) is { } w)
+                foreach (var container in pod.Spec.Containers)
                 {
-                    waiting[container.Name] = w;
+                    if (await EnsureContainerAsync(pod, container, sandbox.Id, podIp, containers.Instances(container.Name), cancellationToken) is { } w)
+                    {
+                        waiting[container.Name] = w;
+                    }
                 }
             }
 
@@ -98,6 +101,36 @@ public sealed class PodReconciler(
         };
         logger.LogInformation("Starting sandbox of pod {Namespace}/{Pod}", pod.Metadata.NamespaceProperty, pod.Metadata.Name);
         await runtime.RunAsync(spec, cancellationToken);
+        return true;
+    }
+
+    // Init containers run one at a time, in order, each to a zero exit, before any app container;
+    // a failed one is retried per restartPolicy (and ends the pod under Never). True once all are done.
+    // A pod whose app containers already exist in this sandbox was initialised before: that stands.
+    private async Task<bool> InitializeAsync(
+        V1Pod pod, string sandboxId, string? podIp, PodContainers containers, Dictionary<string, ContainerWaiting> waiting, CancellationToken cancellationToken)
+    {
+        if (pod.Spec.Containers.Any(c => containers.Instances(c.Name).Count > 0))
+        {
+            return true;
+        }
+
+        foreach (var init in pod.Spec.InitContainers ?? [])
+        {
+            var instances = containers.Instances(init.Name);
+            if (instances.FirstOrDefault() is { State: ContainerRunState.Exited, ExitCode: 0 })
+            {
+                continue;
+            }
+
+            if (await EnsureContainerAsync(pod, init, sandboxId, podIp, instances, cancellationToken) is { } w)
+            {
+                waiting[init.Name] = w;
+            }
+
+            return false;
+        }
+
         return true;
     }
 

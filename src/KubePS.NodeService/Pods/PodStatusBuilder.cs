@@ -11,17 +11,26 @@ public static class PodStatusBuilder
     {
         now = Seconds(now)!.Value;
         var old = pod.Status ?? new V1PodStatus();
-        var statuses = pod.Spec.Containers.Select(c => ContainerStatus(c, containers.Instances(c.Name), waiting.GetValueOrDefault(c.Name))).ToList();
-        var phase = old.Phase is "Succeeded" or "Failed" ? old.Phase : Phase(pod.Spec.RestartPolicy, statuses);
-        var allReady = statuses.All(s => s.Ready);
+        var inits = (pod.Spec.InitContainers ?? []).Select(c => InitContainerStatus(c, containers.Instances(c.Name), waiting.GetValueOrDefault(c.Name))).ToList();
+        var initialized = inits.All(s => s.State.Terminated?.ExitCode == 0) || pod.Spec.Containers.Any(c => containers.Instances(c.Name).Count > 0);
+        var statuses = pod.Spec.Containers.Select(c => initialized
+            ? ContainerStatus(c, containers.Instances(c.Name), waiting.GetValueOrDefault(c.Name))
+            : ContainerStatus(c, [], new ContainerWaiting("PodInitializing", null))).ToList();
+        var initFailed = pod.Spec.RestartPolicy == "Never" && inits.Any(s => s.State.Terminated is { ExitCode: not 0 });
+        var phase = old.Phase is "Succeeded" or "Failed" ? old.Phase
+            : initFailed ? "Failed"
+            : initialized ? Phase(pod.Spec.RestartPolicy, statuses)
+            : "Pending";
+        var allReady = initialized && statuses.All(s => s.Ready);
         var unready = statuses.Where(s => !s.Ready).Select(s => s.Name).ToList();
+        var incomplete = inits.Where(s => s.State.Terminated?.ExitCode != 0).Select(s => s.Name).ToList();
         var podIp = pod.Spec.HostNetwork == true ? hostIp
             : containers.Sandbox is { State: ContainerRunState.Running, IpAddress: { } ip } ? ip : old.PodIP;
 
         var conditions = new List<V1PodCondition>
         {
             Condition(old, "PodScheduled", true, now),
-            Condition(old, "Initialized", true, now),
+            Condition(old, "Initialized", initialized, now, initialized ? null : "ContainersNotInitialized", $"containers with incomplete status: [{string.Join(' ', incomplete)}]"),
             Condition(old, "ContainersReady", allReady, now, allReady ? null : "ContainersNotReady", $"containers with unready status: [{string.Join(' ', unready)}]"),
             Condition(old, "Ready", allReady, now, allReady ? null : "ContainersNotReady", $"containers with unready status: [{string.Join(' ', unready)}]"),
         };
@@ -31,6 +40,7 @@ public static class PodStatusBuilder
             Phase = phase,
             Conditions = conditions,
             ContainerStatuses = statuses,
+            InitContainerStatuses = inits.Count == 0 ? null : inits,
             HostIP = hostIp,
             HostIPs = [new V1HostIP { Ip = hostIp }],
             PodIP = podIp,
@@ -38,6 +48,22 @@ public static class PodStatusBuilder
             StartTime = old.StartTime ?? now,
             QosClass = old.QosClass,
         };
+    }
+
+    // A finished init container counts as ready, as the kubelet reports it.
+    private static V1ContainerStatus InitContainerStatus(V1Container spec, IReadOnlyList<RuntimeContainer> instances, ContainerWaiting? waiting)
+    {
+        var status = ContainerStatus(spec, instances, waiting);
+        if (status.State.Terminated is { ExitCode: 0 })
+        {
+            status.Ready = true;
+        }
+        else if (status.State.Running is not null)
+        {
+            status.Ready = false;
+        }
+
+        return status;
     }
 
     private static V1ContainerStatus ContainerStatus(V1Container spec, IReadOnlyList<RuntimeContainer> instances, ContainerWaiting? waiting)
