@@ -30,7 +30,7 @@ $ModuleFolder = Join-Path $PSScriptRoot 'artifacts/KubePS'
 $ResultsFolder = Join-Path $PSScriptRoot 'artifacts/test-results'
 $DataPath = Join-Path $PSScriptRoot '.kubeps'
 $TestImage = 'kubeps/busybox:1'
-$TestProjects = 'Tests/KubePS.Core.Tests', 'Tests/KubePS.Engine.Tests', 'Tests/EndToEnd'
+$TestProjects = 'Tests/KubePS.Core.Tests', 'Tests/KubePS.Engine.Tests', 'Tests/KubePS.NodeService.Tests', 'Tests/EndToEnd'
 $BusyboxApplets = 'sh sleep httpd wget nc cat echo ls ps env hostname true false kill id mkdir rm grep sed head tail date timeout' -split ' '
 
 function Invoke-Build {

@@ -100,12 +100,17 @@ public sealed class PodLifecycleTests(ClusterFixture cluster) : IClassFixture<Cl
     {
         await Client.CreateNamespacedPodAsync(ClusterFixture.Pod("crasher", "echo attempt; exit 1"), "default");
 
+        // The first crash restarts at once; the second waits 10 s, the third 20 s.
         var pod = await cluster.WaitForPodAsync("crasher", p =>
-            p.Status?.ContainerStatuses?.FirstOrDefault() is { RestartCount: >= 1, State.Waiting.Reason: "CrashLoopBackOff" });
-
+            p.Status?.ContainerStatuses?.FirstOrDefault() is { RestartCount: 1, State.Waiting.Reason: "CrashLoopBackOff" });
         var status = pod.Status.ContainerStatuses[0];
         Assert.Equal(1, status.LastState.Terminated.ExitCode);
+        Assert.StartsWith("back-off 10s restarting failed container=app pod=crasher_default", status.State.Waiting.Message);
         Assert.Equal("Running", pod.Status.Phase);
+
+        var later = await cluster.WaitForPodAsync("crasher", p =>
+            p.Status?.ContainerStatuses?.FirstOrDefault() is { RestartCount: 2, State.Waiting.Reason: "CrashLoopBackOff" }, seconds: 40);
+        Assert.StartsWith("back-off 20s", later.Status.ContainerStatuses[0].State.Waiting.Message);
     }
 
     [Fact]

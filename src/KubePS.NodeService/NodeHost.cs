@@ -6,6 +6,7 @@ using KubePS.Core.Config;
 using KubePS.NodeService.Logs;
 using KubePS.NodeService.Node;
 using KubePS.NodeService.Pods;
+using KubePS.NodeService.Probes;
 using KubePS.NodeService.Runtime;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -38,6 +39,10 @@ public static class NodeHost
             services.AddSingleton<IContainerRuntime>(_ => DockerRuntime.Connect(options.DockerEndpoint));
             services.AddSingleton<ImagePullBackoff>();
             services.AddSingleton<ContainerEnvironment>();
+            services.AddSingleton<SyncSignal>();
+            services.AddSingleton<ProbeRunner>();
+            services.AddSingleton<ProbeResults>();
+            services.AddSingleton<ProbeManager>();
             services.AddSingleton<PodReconciler>();
             services.AddSingleton<PodWorkers>();
             services.AddSingleton<ContainerLogsEndpoint>();

@@ -25,7 +25,7 @@ public sealed class ImagePullBackoff(TimeProvider clock)
         lock (_sync)
         {
             var failures = _failures.TryGetValue(key, out var f) ? f.Failures + 1 : 1;
-            var delay = RestartPolicy.Backoff(failures - 1, null, null);
+            var delay = RestartPolicy.Backoff(failures, null, null);
             _failures[key] = (failures, clock.GetUtcNow().UtcDateTime + delay, message);
             return new ContainerWaiting("ErrImagePull", $"failed to pull image \"{image}\": {message}");
         }

@@ -3,6 +3,7 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using KubePS.Core.Kinds;
+using KubePS.NodeService.Probes;
 using KubePS.NodeService.Runtime;
 using Microsoft.Extensions.Logging;
 
@@ -19,6 +20,7 @@ public sealed class PodReconciler(
     NodeOptions options,
     ImagePullBackoff pulls,
     ContainerEnvironment environment,
+    ProbeManager probes,
     TimeProvider clock,
     ILogger<PodReconciler> logger)
 {
@@ -33,6 +35,7 @@ public sealed class PodReconciler(
         }
 
         var waiting = new Dictionary<string, ContainerWaiting>();
+        string? podIp = null;
         if (pod.Status?.Phase is "Succeeded" or "Failed")
         {
             // A finished pod keeps its containers for logs, but not its sandbox.
@@ -49,7 +52,7 @@ public sealed class PodReconciler(
             }
 
             var sandbox = containers.Sandbox!;
-            var podIp = pod.Spec.HostNetwork == true ? options.BindAddress : sandbox.IpAddress;
+            podIp = pod.Spec.HostNetwork == true ? options.BindAddress : sandbox.IpAddress;
             if (await InitializeAsync(pod, sandbox.Id, podIp, containers, waiting, cancellationToken))
             {
                 foreach (var container in pod.Spec.Containers)
@@ -64,7 +67,9 @@ public sealed class PodReconciler(
             containers = new PodContainers(await runtime.ListAsync(options.NodeName, uid, cancellationToken));
         }
 
-        await WriteStatusAsync(pod, PodStatusBuilder.Build(pod, containers, waiting, options.BindAddress, clock.GetUtcNow().UtcDateTime), cancellationToken);
+        probes.Sync(pod, containers, podIp);
+        var status = PodStatusBuilder.Build(pod, containers, waiting, probes.Results, options.BindAddress, clock.GetUtcNow().UtcDateTime);
+        await WriteStatusAsync(pod, status, cancellationToken);
     }
 
     /// <summary>Stops and removes the containers of a pod the API no longer has.</summary>

@@ -1,4 +1,5 @@
 using k8s.Models;
+using KubePS.NodeService.Probes;
 using KubePS.NodeService.Runtime;
 
 namespace KubePS.NodeService.Pods;
@@ -7,15 +8,15 @@ namespace KubePS.NodeService.Pods;
 public static class PodStatusBuilder
 {
     public static V1PodStatus Build(
-        V1Pod pod, PodContainers containers, IReadOnlyDictionary<string, ContainerWaiting> waiting, string hostIp, DateTime now)
+        V1Pod pod, PodContainers containers, IReadOnlyDictionary<string, ContainerWaiting> waiting, ProbeResults probes, string hostIp, DateTime now)
     {
         now = Seconds(now)!.Value;
         var old = pod.Status ?? new V1PodStatus();
-        var inits = (pod.Spec.InitContainers ?? []).Select(c => InitContainerStatus(c, containers.Instances(c.Name), waiting.GetValueOrDefault(c.Name))).ToList();
+        var inits = (pod.Spec.InitContainers ?? []).Select(c => InitContainerStatus(c, containers.Instances(c.Name), waiting.GetValueOrDefault(c.Name), probes)).ToList();
         var initialized = inits.All(s => s.State.Terminated?.ExitCode == 0) || pod.Spec.Containers.Any(c => containers.Instances(c.Name).Count > 0);
         var statuses = pod.Spec.Containers.Select(c => initialized
-            ? ContainerStatus(c, containers.Instances(c.Name), waiting.GetValueOrDefault(c.Name))
-            : ContainerStatus(c, [], new ContainerWaiting("PodInitializing", null))).ToList();
+            ? ContainerStatus(c, containers.Instances(c.Name), waiting.GetValueOrDefault(c.Name), probes)
+            : ContainerStatus(c, [], new ContainerWaiting("PodInitializing", null), probes)).ToList();
         var initFailed = pod.Spec.RestartPolicy == "Never" && inits.Any(s => s.State.Terminated is { ExitCode: not 0 });
         var phase = old.Phase is "Succeeded" or "Failed" ? old.Phase
             : initFailed ? "Failed"
@@ -51,9 +52,9 @@ public static class PodStatusBuilder
     }
 
     // A finished init container counts as ready, as the kubelet reports it.
-    private static V1ContainerStatus InitContainerStatus(V1Container spec, IReadOnlyList<RuntimeContainer> instances, ContainerWaiting? waiting)
+    private static V1ContainerStatus InitContainerStatus(V1Container spec, IReadOnlyList<RuntimeContainer> instances, ContainerWaiting? waiting, ProbeResults probes)
     {
-        var status = ContainerStatus(spec, instances, waiting);
+        var status = ContainerStatus(spec, instances, waiting, probes);
         if (status.State.Terminated is { ExitCode: 0 })
         {
             status.Ready = true;
@@ -66,7 +67,8 @@ public static class PodStatusBuilder
         return status;
     }
 
-    private static V1ContainerStatus ContainerStatus(V1Container spec, IReadOnlyList<RuntimeContainer> instances, ContainerWaiting? waiting)
+    // A running container is started once its startup probe passed, and ready once its readiness probe did too.
+    private static V1ContainerStatus ContainerStatus(V1Container spec, IReadOnlyList<RuntimeContainer> instances, ContainerWaiting? waiting, ProbeResults probes)
     {
         var current = instances.FirstOrDefault();
         var previous = instances.Skip(1).FirstOrDefault();
@@ -94,8 +96,8 @@ public static class PodStatusBuilder
         {
             status.State = new V1ContainerState { Running = new V1ContainerStateRunning { StartedAt = Seconds(current.StartedAt) } };
             status.LastState = Terminated(previous);
-            status.Ready = true;
-            status.Started = true;
+            status.Started = probes.Started(current.Id);
+            status.Ready = status.Started == true && probes.Ready(current.Id);
         }
         else
         {

@@ -1,7 +1,7 @@
-using System.Threading.Channels;
 using k8s;
 using k8s.Models;
 using KubePS.Core.Kinds;
+using KubePS.NodeService.Probes;
 using KubePS.NodeService.Runtime;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -13,11 +13,17 @@ namespace KubePS.NodeService.Pods;
 /// watch up, and each pass hands every pod to its worker and removes what no pod owns.
 /// </summary>
 public sealed class PodSynchronizer(
-    IKubernetes api, IContainerRuntime runtime, PodReconciler reconciler, PodWorkers workers, ImagePullBackoff pulls, NodeOptions options, ILogger<PodSynchronizer> logger)
+    IKubernetes api,
+    IContainerRuntime runtime,
+    PodReconciler reconciler,
+    PodWorkers workers,
+    ImagePullBackoff pulls,
+    ProbeManager probes,
+    SyncSignal signal,
+    NodeOptions options,
+    ILogger<PodSynchronizer> logger)
     : BackgroundService
 {
-    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-
     private string FieldSelector => $"spec.nodeName={options.NodeName}";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -34,15 +40,7 @@ public sealed class PodSynchronizer(
                 logger.LogWarning("Pod sync failed, retrying: {Message}", e.Message);
             }
 
-            using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            wait.CancelAfter(options.ResyncInterval);
-            try
-            {
-                await _wake.Reader.ReadAsync(wait.Token);
-            }
-            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-            {
-            }
+            await signal.WaitAsync(options.ResyncInterval, stoppingToken);
         }
 
         await watching;
@@ -59,6 +57,7 @@ public sealed class PodSynchronizer(
 
         var wanted = pods.Select(p => p.Metadata.Uid).ToHashSet();
         pulls.Retain(wanted);
+        probes.Retain(wanted);
         workers.Retain(wanted);
         var orphans = (await runtime.ListAsync(options.NodeName, null, cancellationToken))
             .Where(c => !wanted.Contains(c.Label(WellKnown.ContainerLabels.PodUid) ?? ""));
@@ -88,7 +87,7 @@ public sealed class PodSynchronizer(
             {
                 await foreach (var _ in api.CoreV1.WatchListPodForAllNamespacesAsync(fieldSelector: FieldSelector, timeoutSeconds: 300, cancellationToken: stoppingToken))
                 {
-                    _wake.Writer.TryWrite(true);
+                    signal.Wake();
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -16,15 +16,19 @@ public static class RestartPolicy
         _ => true,
     };
 
-    /// <summary>How long to wait after the exit of a container that has restarted <paramref name="restartCount"/> times.</summary>
+    /// <summary>
+    /// How long to wait after the exit of a container that has restarted <paramref name="restartCount"/>
+    /// times: the first crash restarts at once, then 10 s doubling to 5 min; a container that ran
+    /// for 10 minutes before it exited counts as crashing for the first time again.
+    /// </summary>
     public static TimeSpan Backoff(int restartCount, DateTime? startedAt, DateTime? finishedAt)
     {
-        if (startedAt is { } started && finishedAt is { } finished && finished - started >= BackoffReset)
+        if (restartCount == 0 || (startedAt is { } started && finishedAt is { } finished && finished - started >= BackoffReset))
         {
-            return InitialBackoff;
+            return TimeSpan.Zero;
         }
 
-        var seconds = InitialBackoff.TotalSeconds * Math.Pow(2, Math.Min(restartCount, 10));
+        var seconds = InitialBackoff.TotalSeconds * Math.Pow(2, Math.Min(restartCount - 1, 10));
         return TimeSpan.FromSeconds(Math.Min(seconds, MaxBackoff.TotalSeconds));
     }
 }

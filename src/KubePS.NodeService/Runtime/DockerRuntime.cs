@@ -176,7 +176,69 @@ public sealed class DockerRuntime(DockerClient docker) : IContainerRuntime, IDis
         return new DemultiplexedStream(multiplexed);
     }
 
+    public async Task<IExecSession> ExecAsync(string id, IList<string> command, bool stdin, bool tty, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var created = await docker.Exec.ExecCreateContainerAsync(id, new ContainerExecCreateParameters
+            {
+                Cmd = command,
+                AttachStdin = stdin,
+                AttachStdout = true,
+                AttachStderr = true,
+                Tty = tty,
+            }, cancellationToken);
+            var stream = await docker.Exec.StartAndAttachContainerExecAsync(created.ID, tty, cancellationToken);
+            return new DockerExecSession(docker, created.ID, stream);
+        }
+        catch (DockerApiException e)
+        {
+            throw new RuntimeException(e.ResponseBody is { Length: > 0 } body ? MessageOf(body) : e.Message, e);
+        }
+    }
+
     public void Dispose() => docker.Dispose();
+
+    private sealed class DockerExecSession(DockerClient docker, string execId, MultiplexedStream stream) : IExecSession
+    {
+        public async Task<ExecOutput?> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+        {
+            var array = new byte[buffer.Length];
+            var read = await stream.ReadOutputAsync(array, 0, array.Length, cancellationToken);
+            if (read.EOF)
+            {
+                return null;
+            }
+
+            array.AsMemory(0, read.Count).CopyTo(buffer);
+            return new ExecOutput(read.Count, read.Target == MultiplexedStream.TargetStream.StandardError);
+        }
+
+        public Task WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
+            stream.WriteAsync(data.ToArray(), 0, data.Length, cancellationToken);
+
+        public void CloseStdin() => stream.CloseWrite();
+
+        public async Task<long> ExitCodeAsync(CancellationToken cancellationToken)
+        {
+            while (true)
+            {
+                var inspect = await docker.Exec.InspectContainerExecAsync(execId, cancellationToken);
+                if (!inspect.Running)
+                {
+                    return inspect.ExitCode;
+                }
+
+                await Task.Delay(20, cancellationToken);
+            }
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            stream.Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
 
     private static RuntimeContainer ToRuntimeContainer(ContainerInspectResponse inspect)
     {

@@ -24,7 +24,27 @@ public interface IContainerRuntime
 
     /// <summary>The container's stdout and stderr as one text stream.</summary>
     Task<Stream> LogsAsync(string id, LogRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Starts a command in a running container (probes, hooks, pods/exec).</summary>
+    Task<IExecSession> ExecAsync(string id, IList<string> command, bool stdin, bool tty, CancellationToken cancellationToken);
 }
+
+/// <summary>A running command in a container: its output by stream, its stdin, and its exit code.</summary>
+public interface IExecSession : IAsyncDisposable
+{
+    /// <summary>The next piece of output, or null at the end of it.</summary>
+    Task<ExecOutput?> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken);
+
+    Task WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken);
+
+    void CloseStdin();
+
+    /// <summary>The exit code, once the output has ended.</summary>
+    Task<long> ExitCodeAsync(CancellationToken cancellationToken);
+}
+
+/// <summary><see cref="Count"/> bytes of stdout, or of stderr when <see cref="Stderr"/>.</summary>
+public readonly record struct ExecOutput(int Count, bool Stderr);
 
 /// <summary>A failure the runtime reports in its own words (a failed pull, a refused create).</summary>
 public sealed class RuntimeException(string message, Exception? inner = null) : Exception(message, inner);
