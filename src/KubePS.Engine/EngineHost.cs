@@ -79,6 +79,8 @@ public static class EngineHost
             services.AddHostedService<Scheduler>();
             services.AddHostedService<NamespaceController>();
             services.AddHostedService<GarbageCollector>();
+            services.AddSingleton(new LocalVolumeFolder(Path.Combine(root, "volumes")));
+            services.AddHostedService<PersistentVolumeBinder>();
 
             var app = builder.Build();
 

@@ -7,6 +7,7 @@ using KubePS.NodeService.Logs;
 using KubePS.NodeService.Node;
 using KubePS.NodeService.Pods;
 using KubePS.NodeService.Probes;
+using KubePS.NodeService.Volumes;
 using KubePS.NodeService.Runtime;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -43,6 +44,7 @@ public static class NodeHost
             services.AddSingleton<ProbeRunner>();
             services.AddSingleton<ProbeResults>();
             services.AddSingleton<ProbeManager>();
+            services.AddSingleton<VolumeManager>();
             services.AddSingleton<PodReconciler>();
             services.AddSingleton<PodWorkers>();
             services.AddSingleton<ContainerLogsEndpoint>();

@@ -23,7 +23,7 @@ public static class KindSamples
         ["ConfigMap"] = """{"data":{"key":"value"}}""",
         ["Secret"] = """{"stringData":{"password":"s3cret"}}""",
         ["PersistentVolume"] = """{"spec":{"capacity":{"storage":"1Gi"},"accessModes":["ReadWriteOnce"],"hostPath":{"path":"/tmp/pv"}}}""",
-        ["PersistentVolumeClaim"] = """{"spec":{"accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"1Gi"}}}}""",
+        ["PersistentVolumeClaim"] = """{"spec":{"storageClassName":"sample","accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"1Gi"}}}}""",
         ["ServiceAccount"] = "{}",
         ["ResourceQuota"] = """{"spec":{"hard":{"pods":"10"}}}""",
         ["LimitRange"] = """{"spec":{"limits":[{"type":"Container","default":{"cpu":"500m"}}]}}""",
@@ -39,6 +39,7 @@ public static class KindSamples
         ["EndpointSlice"] = """{"addressType":"IPv4","endpoints":[{"addresses":["10.1.0.5"]}],"ports":[{"port":80}]}""",
         ["PodDisruptionBudget"] = """{"spec":{"minAvailable":1,"selector":{"matchLabels":{"app":"sample"}}}}""",
         ["PriorityClass"] = """{"value":1000,"description":"sample"}""",
+        ["StorageClass"] = """{"provisioner":"example.com/sample","reclaimPolicy":"Retain"}""",
     };
 
     public static IEnumerable<object[]> Kinds() => KindRegistry.All.Select(k => new object[] { k.Kind });

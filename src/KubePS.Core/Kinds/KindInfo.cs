@@ -43,6 +43,12 @@ public sealed record KindInfo(
     /// <summary>Other versions served from the same storage (autoscaling/v1 beside autoscaling/v2).</summary>
     public IReadOnlyList<string> AlsoServedAs { get; init; } = [];
 
+    /// <summary>
+    /// Whether a delete that removes the object answers with the object (as the API server's
+    /// registries with ReturnDeletedObject do: pods, services, volumes, claims, ...) rather than a Status.
+    /// </summary>
+    public bool ReturnsDeletedObject { get; init; }
+
     private static IReadOnlyList<string> DefaultRow(object obj, DateTime now) =>
         obj is k8s.IKubernetesObject<k8s.Models.V1ObjectMeta> { Metadata: var meta }
             ? [meta?.Name ?? "", Printing.HumanDuration.Age(meta?.CreationTimestamp, now)]

@@ -16,7 +16,7 @@ public static partial class KindRegistry
                 ? string.Join(',', ports.Select(p => p.NodePort is { } np ? $"{p.Port}:{np}/{p.Protocol ?? "TCP"}" : $"{p.Port}/{p.Protocol ?? "TCP"}"))
                 : "<none>",
             AgeOf(svc, now), Selector(svc.Spec?.Selector),
-        ]);
+        ]) with { ReturnsDeletedObject = true };
 
     public static readonly KindInfo Endpoints = Kind<V1Endpoints>(
         "", "v1", "Endpoints", "endpoints", namespaced: true, ["ep"],
@@ -48,7 +48,7 @@ public static partial class KindRegistry
             pv.Metadata.Name, pv.Spec?.Capacity?.TryGetValue("storage", out var size) == true ? size.ToString() : "",
             AccessModes(pv.Spec?.AccessModes), pv.Spec?.PersistentVolumeReclaimPolicy ?? "", pv.Status?.Phase ?? "",
             pv.Spec?.ClaimRef is { } claim ? $"{claim.NamespaceProperty}/{claim.Name}" : "", pv.Spec?.StorageClassName ?? "", AgeOf(pv, now),
-        ]);
+        ]) with { ReturnsDeletedObject = true };
 
     public static readonly KindInfo PersistentVolumeClaim = Kind<V1PersistentVolumeClaim>(
         "", "v1", "PersistentVolumeClaim", "persistentvolumeclaims", namespaced: true, ["pvc"], ["status"],
@@ -58,12 +58,12 @@ public static partial class KindRegistry
             pvc.Metadata.Name, pvc.Status?.Phase ?? "", pvc.Spec?.VolumeName ?? "",
             pvc.Status?.Capacity?.TryGetValue("storage", out var size) == true ? size.ToString() : "",
             AccessModes(pvc.Status?.AccessModes), pvc.Spec?.StorageClassName ?? "", AgeOf(pvc, now),
-        ]);
+        ]) with { ReturnsDeletedObject = true };
 
     public static readonly KindInfo ServiceAccount = Kind<V1ServiceAccount>(
         "", "v1", "ServiceAccount", "serviceaccounts", namespaced: true, ["sa"],
         columns: [Name, Col("Secrets"), Age],
-        row: (sa, now) => [sa.Metadata.Name, Count(sa.Secrets), AgeOf(sa, now)]);
+        row: (sa, now) => [sa.Metadata.Name, Count(sa.Secrets), AgeOf(sa, now)]) with { ReturnsDeletedObject = true };
 
     public static readonly KindInfo ResourceQuota = Kind<V1ResourceQuota>(
         "", "v1", "ResourceQuota", "resourcequotas", namespaced: true, ["quota"], ["status"],

@@ -47,7 +47,17 @@ public static partial class KindRegistry
             pc.GlobalDefault == true ? "true" : "false", AgeOf(pc, now), pc.PreemptionPolicy ?? "PreemptLowerPriority",
         ]);
 
-    private static IEnumerable<KindInfo> OtherKinds => [HorizontalPodAutoscaler, Lease, EndpointSlice, PodDisruptionBudget, PriorityClass];
+    public static readonly KindInfo StorageClass = Kind<V1StorageClass>(
+        "storage.k8s.io", "v1", "StorageClass", "storageclasses", namespaced: false, ["sc"],
+        columns: [Name, Col("Provisioner"), Col("ReclaimPolicy"), Col("VolumeBindingMode"), Col("AllowVolumeExpansion"), Age],
+        row: (sc, now) =>
+        [
+            sc.Metadata.Annotations?.TryGetValue(WellKnown.DefaultStorageClassAnnotation, out var isDefault) == true && isDefault == "true"
+                ? $"{sc.Metadata.Name} (default)" : sc.Metadata.Name,
+            sc.Provisioner, sc.ReclaimPolicy ?? "Delete", sc.VolumeBindingMode ?? "Immediate", sc.AllowVolumeExpansion == true ? "true" : "false", AgeOf(sc, now),
+        ]) with { ReturnsDeletedObject = true };
+
+    private static IEnumerable<KindInfo> OtherKinds => [HorizontalPodAutoscaler, Lease, EndpointSlice, PodDisruptionBudget, PriorityClass, StorageClass];
 
     private static string HpaTargets(V2HorizontalPodAutoscaler hpa)
     {

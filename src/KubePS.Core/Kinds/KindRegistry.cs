@@ -13,7 +13,7 @@ public static partial class KindRegistry
     public static readonly KindInfo Namespace = Kind<V1Namespace>(
         "", "v1", "Namespace", "namespaces", namespaced: false, ["ns"], ["status", "finalize"],
         columns: [Name, Col("Status"), Age],
-        row: (ns, now) => [ns.Metadata.Name, ns.Status?.Phase ?? "", AgeOf(ns, now)]) with { FieldLabels = ["status.phase"] };
+        row: (ns, now) => [ns.Metadata.Name, ns.Status?.Phase ?? "", AgeOf(ns, now)]) with { FieldLabels = ["status.phase"], ReturnsDeletedObject = true };
 
     public static readonly KindInfo Node = Kind<V1Node>(
         "", "v1", "Node", "nodes", namespaced: false, ["no"], ["status"],
@@ -50,6 +50,7 @@ public static partial class KindRegistry
             "spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "spec.hostNetwork",
             "status.phase", "status.podIP", "status.nominatedNodeName",
         ],
+        ReturnsDeletedObject = true,
     };
 
     public static readonly KindInfo Event = Kind<Corev1Event>(

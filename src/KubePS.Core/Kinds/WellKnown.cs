@@ -8,6 +8,13 @@ public static class WellKnown
     public const string NodeLeaseNamespace = "kube-node-lease";
     public static readonly IReadOnlyList<string> InitialNamespaces = [DefaultNamespace, SystemNamespace, NodeLeaseNamespace];
 
+    /// <summary>The annotation that makes a StorageClass the one claims without a class get.</summary>
+    public const string DefaultStorageClassAnnotation = "storageclass.kubernetes.io/is-default-class";
+
+    /// <summary>The StorageClass every cluster starts with, and the provisioner behind it (host folders, as k3s's local-path).</summary>
+    public const string LocalPathStorageClass = "local-path";
+    public const string LocalPathProvisioner = "kubeps.io/local-path";
+
     /// <summary>The Kubernetes minor version whose API behaviour KubePS follows.</summary>
     public const string KubernetesMajor = "1";
     public const string KubernetesMinor = "32";

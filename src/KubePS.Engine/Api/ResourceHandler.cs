@@ -175,8 +175,8 @@ public sealed class ResourceHandler(ObjectService objects, ScaleSubresource scal
         var options = await ReadDeleteOptionsAsync(context, request);
         var outcome = await objects.DeleteAsync(request.Kind, request.Namespace, request.Name!, options, request.DryRun, ct);
 
-        // Like the Kubernetes API server: pods and namespaces answer with the object, other kinds with a Status once gone.
-        if (!outcome.Removed || request.Kind == KindRegistry.Pod || request.Kind == KindRegistry.Namespace)
+        // Like the Kubernetes API server: some kinds answer with the object, the others with a Status once gone.
+        if (!outcome.Removed || request.Kind.ReturnsDeletedObject)
         {
             await WriteObjectAsync(context, request, 200, outcome.Object);
             return;

@@ -5,6 +5,7 @@ using k8s.Models;
 using KubePS.Core.Kinds;
 using KubePS.NodeService.Probes;
 using KubePS.NodeService.Runtime;
+using KubePS.NodeService.Volumes;
 using Microsoft.Extensions.Logging;
 
 namespace KubePS.NodeService.Pods;
@@ -21,6 +22,7 @@ public sealed class PodReconciler(
     ImagePullBackoff pulls,
     ContainerEnvironment environment,
     ProbeManager probes,
+    VolumeManager volumes,
     TimeProvider clock,
     ILogger<PodReconciler> logger)
 {
@@ -53,11 +55,24 @@ public sealed class PodReconciler(
 
             var sandbox = containers.Sandbox!;
             podIp = pod.Spec.HostNetwork == true ? options.BindAddress : sandbox.IpAddress;
-            if (await InitializeAsync(pod, sandbox.Id, podIp, containers, waiting, cancellationToken))
+            var context = new StartContext(sandbox.Id, podIp, null);
+            try
+            {
+                context = context with { Volumes = await volumes.SetUpAsync(pod, podIp, cancellationToken) };
+            }
+            catch (VolumeNotReadyException e)
+            {
+                foreach (var container in (pod.Spec.InitContainers ?? []).Concat(pod.Spec.Containers))
+                {
+                    waiting[container.Name] = new ContainerWaiting("ContainerCreating", e.Message);
+                }
+            }
+
+            if (context.Volumes is not null && await InitializeAsync(pod, context, containers, waiting, cancellationToken))
             {
                 foreach (var container in pod.Spec.Containers)
                 {
-                    if (await EnsureContainerAsync(pod, container, sandbox.Id, podIp, containers.Instances(container.Name), cancellationToken) is { } w)
+                    if (await EnsureContainerAsync(pod, container, context, containers.Instances(container.Name), cancellationToken) is { } w)
                     {
                         waiting[container.Name] = w;
                     }
@@ -113,7 +128,7 @@ public sealed class PodReconciler(
     // a failed one is retried per restartPolicy (and ends the pod under Never). True once all are done.
     // A pod whose app containers already exist in this sandbox was initialised before: that stands.
     private async Task<bool> InitializeAsync(
-        V1Pod pod, string sandboxId, string? podIp, PodContainers containers, Dictionary<string, ContainerWaiting> waiting, CancellationToken cancellationToken)
+        V1Pod pod, StartContext context, PodContainers containers, Dictionary<string, ContainerWaiting> waiting, CancellationToken cancellationToken)
     {
         if (pod.Spec.Containers.Any(c => containers.Instances(c.Name).Count > 0))
         {
@@ -128,7 +143,7 @@ public sealed class PodReconciler(
                 continue;
             }
 
-            if (await EnsureContainerAsync(pod, init, sandboxId, podIp, instances, cancellationToken) is { } w)
+            if (await EnsureContainerAsync(pod, init, context, instances, cancellationToken) is { } w)
             {
                 waiting[init.Name] = w;
             }
@@ -140,7 +155,7 @@ public sealed class PodReconciler(
     }
 
     private async Task<ContainerWaiting?> EnsureContainerAsync(
-        V1Pod pod, V1Container container, string sandboxId, string? podIp, IReadOnlyList<RuntimeContainer> instances, CancellationToken cancellationToken)
+        V1Pod pod, V1Container container, StartContext context, IReadOnlyList<RuntimeContainer> instances, CancellationToken cancellationToken)
     {
         var current = instances.FirstOrDefault();
         var restart = 0;
@@ -178,10 +193,12 @@ public sealed class PodReconciler(
 
         ResolvedEnvironment resolved;
         ContainerSecurity.Settings security;
+        IList<Mount> mounts;
         try
         {
-            resolved = await environment.ResolveAsync(pod, container, podIp, options.BindAddress, cancellationToken);
+            resolved = await environment.ResolveAsync(pod, container, context.PodIp, options.BindAddress, cancellationToken);
             security = ContainerSecurity.For(pod, container, options.AllowPrivileged, options.NodeName);
+            mounts = VolumeManager.MountsFor(container, context.Volumes!);
         }
         catch (ContainerConfigException e)
         {
@@ -200,8 +217,9 @@ public sealed class PodReconciler(
             Privileged = security.Privileged,
             AddCapabilities = security.Add,
             DropCapabilities = security.Drop,
+            Mounts = mounts,
             Labels = Labels(pod, container.Name, restart, sandbox: false),
-            JoinSandbox = sandboxId,
+            JoinSandbox = context.SandboxId,
             SharePidWithSandbox = pod.Spec.ShareProcessNamespace == true,
             MemoryLimitBytes = container.Resources?.Limits?.TryGetValue("memory", out var memory) == true ? (long)memory.ToDecimal() : null,
             NanoCpus = container.Resources?.Limits?.TryGetValue("cpu", out var cpu) == true ? (long)(cpu.ToDecimal() * 1_000_000_000m) : null,
@@ -289,6 +307,9 @@ public sealed class PodReconciler(
             // The pod changed or went away meanwhile; the next sync reads it again.
         }
     }
+
+    /// <summary>What every container of a pod starts with: its sandbox, the pod's IP and its volumes once set up.</summary>
+    private sealed record StartContext(string SandboxId, string? PodIp, IReadOnlyDictionary<string, VolumeSource>? Volumes);
 
     private Dictionary<string, string> Labels(V1Pod pod, string container, int restart, bool sandbox) => new()
     {

@@ -3,6 +3,7 @@ using k8s.Models;
 using KubePS.Core.Kinds;
 using KubePS.NodeService.Probes;
 using KubePS.NodeService.Runtime;
+using KubePS.NodeService.Volumes;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -19,6 +20,7 @@ public sealed class PodSynchronizer(
     PodWorkers workers,
     ImagePullBackoff pulls,
     ProbeManager probes,
+    VolumeManager volumes,
     SyncSignal signal,
     NodeOptions options,
     ILogger<PodSynchronizer> logger)
@@ -62,6 +64,7 @@ public sealed class PodSynchronizer(
         var orphans = (await runtime.ListAsync(options.NodeName, null, cancellationToken))
             .Where(c => !wanted.Contains(c.Label(WellKnown.ContainerLabels.PodUid) ?? ""));
         await reconciler.RemoveOrphanAsync(orphans, cancellationToken);
+        await volumes.RetainAsync(wanted, cancellationToken);
     }
 
     private async Task ReconcileAsync(V1Pod pod, CancellationToken cancellationToken)

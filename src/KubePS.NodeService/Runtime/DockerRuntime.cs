@@ -176,6 +176,40 @@ public sealed class DockerRuntime(DockerClient docker) : IContainerRuntime, IDis
         return new DemultiplexedStream(multiplexed);
     }
 
+    public async Task EnsureMemoryVolumeAsync(string name, long? sizeBytes, IDictionary<string, string> labels, CancellationToken cancellationToken)
+    {
+        var options = new Dictionary<string, string> { ["type"] = "tmpfs", ["device"] = "tmpfs" };
+        if (sizeBytes is { } size)
+        {
+            options["o"] = "size=" + size.ToString(CultureInfo.InvariantCulture);
+        }
+
+        // Creating a volume that exists with the same options is a no-op for Docker's local driver.
+        await docker.Volumes.CreateAsync(new VolumesCreateParameters { Name = name, Driver = "local", DriverOpts = options, Labels = labels }, cancellationToken);
+    }
+
+    public async Task RemoveMemoryVolumesAsync(string nodeName, IReadOnlySet<string> podUids, CancellationToken cancellationToken)
+    {
+        var listed = await docker.Volumes.ListAsync(new VolumesListParameters
+        {
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{WellKnown.ContainerLabels.Node}={nodeName}"] = true } },
+        }, cancellationToken);
+        foreach (var volume in listed.Volumes ?? [])
+        {
+            if (volume.Labels?.TryGetValue(WellKnown.ContainerLabels.PodUid, out var uid) == true && !podUids.Contains(uid))
+            {
+                try
+                {
+                    await docker.Volumes.RemoveAsync(volume.Name, force: true, cancellationToken);
+                }
+                catch (DockerApiException)
+                {
+                    // Still mounted by a container on its way out; the next pass removes it.
+                }
+            }
+        }
+    }
+
     public async Task<IExecSession> ExecAsync(string id, IList<string> command, bool stdin, bool tty, CancellationToken cancellationToken)
     {
         try

@@ -25,6 +25,12 @@ public interface IContainerRuntime
     /// <summary>The container's stdout and stderr as one text stream.</summary>
     Task<Stream> LogsAsync(string id, LogRequest request, CancellationToken cancellationToken);
 
+    /// <summary>A volume in memory (tmpfs) that every container of a pod can mount by its name; created once.</summary>
+    Task EnsureMemoryVolumeAsync(string name, long? sizeBytes, IDictionary<string, string> labels, CancellationToken cancellationToken);
+
+    /// <summary>Removes this node's memory volumes whose pod is not among <paramref name="podUids"/>.</summary>
+    Task RemoveMemoryVolumesAsync(string nodeName, IReadOnlySet<string> podUids, CancellationToken cancellationToken);
+
     /// <summary>Starts a command in a running container (probes, hooks, pods/exec).</summary>
     Task<IExecSession> ExecAsync(string id, IList<string> command, bool stdin, bool tty, CancellationToken cancellationToken);
 }
