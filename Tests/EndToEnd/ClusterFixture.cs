@@ -25,6 +25,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public string NodeDataPath => Path.Combine(_root, "nodes", NodeName);
 
+    /// <summary>kubectl 1.32 with this cluster's kubeconfig and a fresh discovery cache.</summary>
+    public KubePS.Engine.Tests.Api.KubectlRunner Kubectl => new(KubeConfigPath, _root);
+
     public Kubernetes Client { get; private set; } = null!;
 
     public DockerClient Docker { get; } = new DockerClientConfiguration(new Uri(DockerRuntime.DefaultEndpoint)).CreateClient();

@@ -71,7 +71,9 @@ public static class EngineHost
             services.AddSingleton<ScaleSubresource>();
             services.AddSingleton<TablePrinter>();
             services.AddSingleton<WatchStreamer>();
+            services.AddSingleton<PodNodeLocator>();
             services.AddSingleton<PodLogProxy>();
+            services.AddSingleton<PodExecProxy>();
             services.AddSingleton<ResourceHandler>();
             services.AddSingleton<EventRecorder>();
             services.AddSingleton<BearerTokenAuthentication>();
@@ -87,6 +89,7 @@ public static class EngineHost
             // Resolved now so the container owns the lock and releases it last, after the store.
             app.Services.GetRequiredService<DataFolderLock>();
             app.Lifetime.ApplicationStarted.Register(() => WriteKubeConfig(app, root, options.BindAddress, credentials));
+            app.UseWebSockets();
             app.UseMiddleware<BearerTokenAuthentication>();
             app.UseMiddleware<RequestMetrics>();
             app.MapKubernetesApi();

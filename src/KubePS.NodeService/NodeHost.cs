@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using k8s;
 using KubePS.Core.Config;
+using KubePS.NodeService.Exec;
 using KubePS.NodeService.Logs;
 using KubePS.NodeService.Node;
 using KubePS.NodeService.Pods;
@@ -48,6 +49,7 @@ public static class NodeHost
             services.AddSingleton<PodReconciler>();
             services.AddSingleton<PodWorkers>();
             services.AddSingleton<ContainerLogsEndpoint>();
+            services.AddSingleton<ContainerExecEndpoint>();
             services.AddHostedService<NodeRegistrar>();
             services.AddHostedService<PodSynchronizer>();
 
@@ -65,10 +67,14 @@ public static class NodeHost
                 context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                 await context.Response.WriteAsync("Unauthorized", context.RequestAborted);
             });
+            app.UseWebSockets();
             app.MapGet("/healthz", () => "ok");
             var logs = app.Services.GetRequiredService<ContainerLogsEndpoint>();
             app.MapGet("/containerLogs/{ns}/{pod}/{container}", (HttpContext context, string ns, string pod, string container) =>
                 logs.HandleAsync(context, ns, pod, container));
+            var exec = app.Services.GetRequiredService<ContainerExecEndpoint>();
+            app.Map("/exec/{ns}/{pod}/{container}", (HttpContext context, string ns, string pod, string container) =>
+                exec.HandleAsync(context, ns, pod, container));
             return app;
         }
         catch

@@ -2,10 +2,10 @@ using System.Diagnostics;
 
 namespace KubePS.Engine.Tests.Api;
 
-/// <summary>Runs kubectl 1.32 against an engine with the kubeconfig it wrote and a fresh discovery cache.</summary>
-public sealed class KubectlRunner(EngineFixture engine)
+/// <summary>Runs kubectl 1.32 against an engine with the kubeconfig it wrote and a fresh discovery cache in a scratch folder.</summary>
+public sealed class KubectlRunner(string kubeConfigPath, string scratchFolder)
 {
-    private readonly string _cache = Path.Combine(engine.DataPath, "kubectl-cache-" + Guid.NewGuid().ToString("N")[..6]);
+    private readonly string _cache = Path.Combine(scratchFolder, "kubectl-cache-" + Guid.NewGuid().ToString("N")[..6]);
 
     public Task<(int ExitCode, string Output)> RunAsync(params string[] args) => RunWithInputAsync(null, args);
 
@@ -30,7 +30,7 @@ public sealed class KubectlRunner(EngineFixture engine)
     private ProcessStartInfo StartInfo(string[] args, bool redirectInput)
     {
         var info = new ProcessStartInfo("kubectl") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = redirectInput };
-        foreach (var arg in new[] { "--kubeconfig", engine.KubeConfigPath, "--cache-dir", _cache }.Concat(args))
+        foreach (var arg in new[] { "--kubeconfig", kubeConfigPath, "--cache-dir", _cache }.Concat(args))
         {
             info.ArgumentList.Add(arg);
         }

@@ -6,7 +6,7 @@ namespace KubePS.Engine.Tests.Api;
 /// <summary>kubectl 1.32 against the engine, with the kubeconfig the engine wrote and a fresh discovery cache.</summary>
 public sealed class KubectlTests(EngineFixture engine) : IClassFixture<EngineFixture>
 {
-    private Task<(int ExitCode, string Output)> KubectlAsync(params string[] args) => new KubectlRunner(engine).RunAsync(args);
+    private Task<(int ExitCode, string Output)> KubectlAsync(params string[] args) => new KubectlRunner(engine.KubeConfigPath, engine.DataPath).RunAsync(args);
 
     [Fact]
     public async Task Kubectl_get_pods_and_nodes_shows_the_same_objects_in_columns()

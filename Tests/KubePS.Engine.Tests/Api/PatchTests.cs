@@ -12,7 +12,7 @@ public sealed class PatchTests(EngineFixture engine) : IClassFixture<EngineFixtu
 {
     private Kubernetes Client => engine.Client;
 
-    private Task<(int ExitCode, string Output)> KubectlAsync(params string[] args) => new KubectlRunner(engine).RunAsync(args);
+    private Task<(int ExitCode, string Output)> KubectlAsync(params string[] args) => new KubectlRunner(engine.KubeConfigPath, engine.DataPath).RunAsync(args);
 
     private static V1Pod Pod(string name) => new()
     {
@@ -186,7 +186,7 @@ public sealed class PatchTests(EngineFixture engine) : IClassFixture<EngineFixtu
               - name: sidecar
                 image: kubeps/side:1
             """;
-        var kubectl = new KubectlRunner(engine);
+        var kubectl = new KubectlRunner(engine.KubeConfigPath, engine.DataPath);
 
         var (code, output) = await kubectl.RunWithInputAsync(manifest, "apply", "--validate=false", "-f", "-");
         Assert.True(code == 0, output);
@@ -240,7 +240,7 @@ public sealed class PatchTests(EngineFixture engine) : IClassFixture<EngineFixtu
               - name: app
                 image: kubeps/app:1
             """;
-        var kubectl = new KubectlRunner(engine);
+        var kubectl = new KubectlRunner(engine.KubeConfigPath, engine.DataPath);
 
         var (code, output) = await kubectl.RunWithInputAsync(manifest, "apply", "--server-side", "--validate=false", "-f", "-");
         Assert.True(code == 0, output);

@@ -76,6 +76,9 @@ public static class Discovery
             case "log":
                 resource.Verbs = ["get"];
                 break;
+            case "exec":
+                (resource.Kind, resource.Verbs) = ("PodExecOptions", ["create", "get"]);
+                break;
             case "finalize":
                 resource.Verbs = ["update"];
                 break;

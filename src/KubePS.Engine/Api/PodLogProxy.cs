@@ -10,7 +10,7 @@ namespace KubePS.Engine.Api;
 /// <c>pods/{name}/log</c>: finds the pod's node and relays the node service's
 /// <c>/containerLogs</c> stream, as the API server relays the kubelet's.
 /// </summary>
-public sealed class PodLogProxy(ObjectService objects, ClusterCredentials credentials)
+public sealed class PodLogProxy(PodNodeLocator nodes, ClusterCredentials credentials)
 {
     private static readonly string[] PassedOptions = ["follow", "tailLines", "timestamps", "previous", "sinceSeconds", "limitBytes"];
     private static readonly HttpClient Client = new() { Timeout = Timeout.InfiniteTimeSpan };
@@ -18,21 +18,8 @@ public sealed class PodLogProxy(ObjectService objects, ClusterCredentials creden
     public async Task StreamAsync(HttpContext context, string ns, string name)
     {
         var ct = context.RequestAborted;
-        var pod = KubeJson.ToTyped<V1Pod>(await objects.GetAsync(KindRegistry.Pod, ns, name, ct));
-        var container = ContainerOf(pod, context.Request.Query["container"].ToString());
-        if (string.IsNullOrEmpty(pod.Spec.NodeName))
-        {
-            throw ApiException.BadRequest($"pod {name} does not have a host assigned");
-        }
-
-        var node = KubeJson.ToTyped<V1Node>(await objects.GetAsync(KindRegistry.Node, null, pod.Spec.NodeName, ct));
-        var address = node.Status?.Addresses?.FirstOrDefault(a => a.Type == "InternalIP")?.Address;
-        var port = node.Status?.DaemonEndpoints?.KubeletEndpoint?.Port;
-        if (address is null || port is null or 0)
-        {
-            throw ApiException.ServiceUnavailable($"node {node.Metadata.Name} does not publish an endpoint for logs");
-        }
-
+        var target = await nodes.LocateAsync(ns, name, context.Request.Query["container"].ToString(), "logs", ct);
+        var (node, address, port, container) = (target.NodeName, target.Address, target.Port, target.Container);
         var query = string.Join('&', PassedOptions
             .Where(o => context.Request.Query.ContainsKey(o))
             .Select(o => $"{o}={Uri.EscapeDataString(context.Request.Query[o].ToString())}"));
@@ -47,7 +34,7 @@ public sealed class PodLogProxy(ObjectService objects, ClusterCredentials creden
         }
         catch (HttpRequestException e)
         {
-            throw ApiException.ServiceUnavailable($"the node {node.Metadata.Name} did not answer for logs: {e.Message}");
+            throw ApiException.ServiceUnavailable($"the node {node} did not answer for logs: {e.Message}");
         }
 
         using (upstream)
@@ -70,21 +57,5 @@ public sealed class PodLogProxy(ObjectService objects, ClusterCredentials creden
                 await context.Response.Body.FlushAsync(ct);
             }
         }
-    }
-
-    private static string ContainerOf(V1Pod pod, string requested)
-    {
-        var names = pod.Spec?.Containers?.Select(c => c.Name).ToList() ?? [];
-        if (requested.Length == 0)
-        {
-            return names.Count == 1
-                ? names[0]
-                : throw ApiException.BadRequest(
-                    $"a container name must be specified for pod {pod.Metadata.Name}, choose one of: [{string.Join(' ', names)}]");
-        }
-
-        return names.Contains(requested) || (pod.Spec?.InitContainers?.Any(c => c.Name == requested) ?? false)
-            ? requested
-            : throw ApiException.BadRequest($"container {requested} is not valid for pod {pod.Metadata.Name}");
     }
 }

@@ -9,7 +9,8 @@ using Microsoft.AspNetCore.Http;
 namespace KubePS.Engine.Api;
 
 /// <summary>Turns one resource request (verb + path) into a call on the <see cref="ObjectService"/>.</summary>
-public sealed class ResourceHandler(ObjectService objects, ScaleSubresource scales, TablePrinter printer, WatchStreamer watches, PodLogProxy logs)
+public sealed class ResourceHandler(
+    ObjectService objects, ScaleSubresource scales, TablePrinter printer, WatchStreamer watches, PodLogProxy logs, PodExecProxy execs)
 {
     public async Task HandleAsync(HttpContext context, ResourceRequest request)
     {
@@ -31,6 +32,9 @@ public sealed class ResourceHandler(ObjectService objects, ScaleSubresource scal
                 break;
             case ("GET", not null, "log"):
                 await logs.StreamAsync(context, ns!, name);
+                break;
+            case ("GET" or "POST", not null, "exec") when kind == KindRegistry.Pod:
+                await execs.RelayAsync(context, ns!, name);
                 break;
             case ("GET", not null, "scale"):
                 await HttpWriting.WriteJsonAsync(response, 200, await scales.GetAsync(kind, ns!, name, ct), ct);

@@ -1,0 +1,70 @@
+using System.Text;
+using k8s;
+
+namespace KubePS.EndToEnd.Tests;
+
+/// <summary>pods/exec through the engine to the node service, from kubectl (v5) and KubernetesClient (v4).</summary>
+public sealed class ExecTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>, IAsyncLifetime
+{
+    private Kubernetes Client => cluster.Client;
+
+    // Every test of the class shares one pod; the first to start creates it.
+    public async Task InitializeAsync()
+    {
+        try
+        {
+            await Client.CreateNamespacedPodAsync(ClusterFixture.Pod("shell", "sleep 3600"), "default");
+        }
+        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict)
+        {
+        }
+
+        await cluster.WaitForPodAsync("shell", p => p.Status?.Phase == "Running");
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task Kubectl_exec_returns_stdout_stderr_and_the_exit_code()
+    {
+        var (exitCode, output) = await cluster.Kubectl.RunAsync("exec", "shell", "--", "sh", "-c", "echo out; echo err >&2; exit 3");
+
+        Assert.Equal(3, exitCode);
+        Assert.Contains("out\n", output);
+        Assert.Contains("err\n", output);
+        Assert.Contains("command terminated with exit code 3", output);
+
+        var (ok, text) = await cluster.Kubectl.RunAsync("exec", "shell", "-c", "app", "--", "cat", "/etc/hostname");
+        Assert.Equal(0, ok);
+        Assert.Equal("shell\n", text);
+    }
+
+    [Fact]
+    public async Task Kubectl_exec_passes_stdin_through()
+    {
+        var (exitCode, output) = await cluster.Kubectl.RunWithInputAsync("line one\nline two\n", "exec", "-i", "shell", "--", "sh", "-c", "read a; read b; echo \"$b, then $a\"");
+
+        Assert.True(exitCode == 0, output);
+        Assert.Equal("line two, then line one\n", output);
+    }
+
+    [Fact]
+    public async Task KubernetesClient_exec_reads_output_and_exit_codes()
+    {
+        var stdout = new StringBuilder();
+        var exitCode = await Client.NamespacedPodExecAsync("shell", "default", "app", ["sh", "-c", "echo from-client; exit 5"], false,
+            async (stdin, output, error) => stdout.Append(await new StreamReader(output).ReadToEndAsync()), CancellationToken.None);
+
+        Assert.Equal(5, exitCode);
+        Assert.Equal("from-client\n", stdout.ToString());
+    }
+
+    [Fact]
+    public async Task Exec_into_a_missing_container_is_a_clear_error()
+    {
+        var (exitCode, output) = await cluster.Kubectl.RunAsync("exec", "shell", "-c", "nope", "--", "true");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("container nope is not valid for pod shell", output);
+    }
+}

@@ -1,0 +1,47 @@
+using k8s.Models;
+using KubePS.Core.Kinds;
+
+namespace KubePS.Engine.Api;
+
+/// <summary>A pod's container and the node endpoint that serves it, for the subresources the engine relays (log, exec).</summary>
+public sealed record PodOnNode(V1Pod Pod, string Container, string NodeName, string Address, int Port);
+
+/// <summary>Finds where a pod runs: its container (the only one, or the one asked for) and its node's published endpoint.</summary>
+public sealed class PodNodeLocator(ObjectService objects)
+{
+    public async Task<PodOnNode> LocateAsync(string ns, string name, string requestedContainer, string purpose, CancellationToken cancellationToken)
+    {
+        var pod = KubeJson.ToTyped<V1Pod>(await objects.GetAsync(KindRegistry.Pod, ns, name, cancellationToken));
+        var container = ContainerOf(pod, requestedContainer);
+        if (string.IsNullOrEmpty(pod.Spec.NodeName))
+        {
+            throw ApiException.BadRequest($"pod {name} does not have a host assigned");
+        }
+
+        var node = KubeJson.ToTyped<V1Node>(await objects.GetAsync(KindRegistry.Node, null, pod.Spec.NodeName, cancellationToken));
+        var address = node.Status?.Addresses?.FirstOrDefault(a => a.Type == "InternalIP")?.Address;
+        var port = node.Status?.DaemonEndpoints?.KubeletEndpoint?.Port;
+        if (address is null || port is null or 0)
+        {
+            throw ApiException.ServiceUnavailable($"node {node.Metadata.Name} does not publish an endpoint for {purpose}");
+        }
+
+        return new PodOnNode(pod, container, node.Metadata.Name, address, port.Value);
+    }
+
+    private static string ContainerOf(V1Pod pod, string requested)
+    {
+        var names = pod.Spec?.Containers?.Select(c => c.Name).ToList() ?? [];
+        if (requested.Length == 0)
+        {
+            return names.Count == 1
+                ? names[0]
+                : throw ApiException.BadRequest(
+                    $"a container name must be specified for pod {pod.Metadata.Name}, choose one of: [{string.Join(' ', names)}]");
+        }
+
+        return names.Contains(requested) || (pod.Spec?.InitContainers?.Any(c => c.Name == requested) ?? false)
+            ? requested
+            : throw ApiException.BadRequest($"container {requested} is not valid for pod {pod.Metadata.Name}");
+    }
+}
