@@ -74,6 +74,7 @@ public static class EngineHost
             services.AddSingleton<PodNodeLocator>();
             services.AddSingleton<PodLogProxy>();
             services.AddSingleton<PodExecProxy>();
+            services.AddSingleton<MetricsApi>();
             services.AddSingleton<ResourceHandler>();
             services.AddSingleton<EventRecorder>();
             services.AddSingleton<BearerTokenAuthentication>();

@@ -10,6 +10,7 @@ using KubePS.NodeService.Pods;
 using KubePS.NodeService.Probes;
 using KubePS.NodeService.Volumes;
 using KubePS.NodeService.Runtime;
+using KubePS.NodeService.Stats;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -52,6 +53,8 @@ public static class NodeHost
             services.AddSingleton<ContainerExecEndpoint>();
             services.AddHostedService<NodeRegistrar>();
             services.AddHostedService<PodSynchronizer>();
+            services.AddSingleton<StatsCollector>();
+            services.AddHostedService(sp => sp.GetRequiredService<StatsCollector>());
 
             var app = builder.Build();
             app.Services.GetRequiredService<NodeLock>();
@@ -72,6 +75,8 @@ public static class NodeHost
             var logs = app.Services.GetRequiredService<ContainerLogsEndpoint>();
             app.MapGet("/containerLogs/{ns}/{pod}/{container}", (HttpContext context, string ns, string pod, string container) =>
                 logs.HandleAsync(context, ns, pod, container));
+            var stats = app.Services.GetRequiredService<StatsCollector>();
+            app.MapGet("/stats/summary", () => stats.Latest is { } summary ? Results.Json(summary) : Results.StatusCode(StatusCodes.Status503ServiceUnavailable));
             var exec = app.Services.GetRequiredService<ContainerExecEndpoint>();
             app.Map("/exec/{ns}/{pod}/{container}", (HttpContext context, string ns, string pod, string container) =>
                 exec.HandleAsync(context, ns, pod, container));

@@ -57,7 +57,7 @@ public sealed class KubectlWorkflowTests(EngineFixture engine) : IClassFixture<E
           - port: 80
         """;
 
-    private readonly KubectlRunner _kubectl = new(engine);
+    private readonly KubectlRunner _kubectl = new(engine.KubeConfigPath, engine.DataPath);
 
     private async Task<string> OkAsync(params string[] args)
     {

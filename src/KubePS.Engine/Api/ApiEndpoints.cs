@@ -80,6 +80,18 @@ public static class ApiEndpoints
                 return;
         }
 
+        if (path == MetricsApi.Prefix)
+        {
+            await HttpWriting.WriteJsonAsync(context.Response, 200, MetricsApi.Resources(), ct);
+            return;
+        }
+
+        if (path.StartsWith(MetricsApi.Prefix + "/", StringComparison.Ordinal))
+        {
+            await context.RequestServices.GetRequiredService<MetricsApi>().HandleAsync(context, path);
+            return;
+        }
+
         if (path.StartsWith("/openapi/v3/", StringComparison.Ordinal))
         {
             var document = OpenApi.Document(path["/openapi/v3/".Length..]) ?? throw ApiException.PathNotFound();

@@ -20,8 +20,12 @@ public static class Discovery
             var versions = g.SelectMany(k => new[] { k.Version }.Concat(k.AlsoServedAs)).Distinct()
                 .Select(v => new V1GroupVersionForDiscovery { GroupVersion = $"{g.Key}/{v}", Version = v }).ToList();
             return new V1APIGroup { Name = g.Key, Versions = versions, PreferredVersion = versions[0] };
-        });
-        return new V1APIGroupList { ApiVersion = "v1", Kind = "APIGroupList", Groups = groups.ToList() };
+        }).ToList();
+
+        // Served by the engine itself, from the nodes, not from the store.
+        var metrics = new V1GroupVersionForDiscovery { GroupVersion = $"{MetricsApi.Group}/{MetricsApi.Version}", Version = MetricsApi.Version };
+        groups.Add(new V1APIGroup { Name = MetricsApi.Group, Versions = [metrics], PreferredVersion = metrics });
+        return new V1APIGroupList { ApiVersion = "v1", Kind = "APIGroupList", Groups = groups };
     }
 
     /// <summary>The resources of one group version, or null when the registry serves none there.</summary>

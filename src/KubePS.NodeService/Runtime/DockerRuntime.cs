@@ -38,7 +38,7 @@ public sealed class DockerRuntime(DockerClient docker) : IContainerRuntime, IDis
             await docker.Images.CreateImageAsync(
                 new ImagesCreateParameters { FromImage = name, Tag = tag },
                 new AuthConfig(),
-                new Progress<JSONMessage>(m => failure ??= m.ErrorMessage is { Length: > 0 } e ? e : m.Error?.Message),
+                new Reported<JSONMessage>(m => failure ??= m.ErrorMessage is { Length: > 0 } e ? e : m.Error?.Message),
                 cancellationToken);
         }
         catch (DockerApiException e)
@@ -210,6 +210,31 @@ public sealed class DockerRuntime(DockerClient docker) : IContainerRuntime, IDis
         }
     }
 
+    public async Task<ResourceSample?> SampleAsync(string id, CancellationToken cancellationToken)
+    {
+        ContainerStatsResponse? stats = null;
+        try
+        {
+            await docker.Containers.GetContainerStatsAsync(id, new ContainerStatsParameters { Stream = false, OneShot = true },
+                new Reported<ContainerStatsResponse>(s => stats = s), cancellationToken);
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            return null;
+        }
+
+        if (stats?.CPUStats?.CPUUsage is not { } cpu || stats.MemoryStats is not { } memory)
+        {
+            return null;
+        }
+
+        // The working set, as the kubelet reports it: usage less the inactive file cache (cgroup v2, then v1 names).
+        var inactive = memory.Stats?.TryGetValue("inactive_file", out var v2) == true ? v2
+            : memory.Stats?.TryGetValue("total_inactive_file", out var v1) == true ? v1 : 0UL;
+        var workingSet = memory.Usage > inactive ? memory.Usage - inactive : 0UL;
+        return new ResourceSample(stats.Read == default ? DateTime.UtcNow : stats.Read.ToUniversalTime(), cpu.TotalUsage, (long)workingSet);
+    }
+
     public async Task<IExecSession> ExecAsync(string id, IList<string> command, bool stdin, bool tty, CancellationToken cancellationToken)
     {
         try
@@ -232,6 +257,12 @@ public sealed class DockerRuntime(DockerClient docker) : IContainerRuntime, IDis
     }
 
     public void Dispose() => docker.Dispose();
+
+    // Progress<T> posts to the thread pool and may run after the call returns; this reports on the spot.
+    private sealed class Reported<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
 
     private sealed class DockerExecSession(DockerClient docker, string execId, MultiplexedStream stream) : IExecSession
     {

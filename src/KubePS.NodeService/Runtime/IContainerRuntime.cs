@@ -31,6 +31,9 @@ public interface IContainerRuntime
     /// <summary>Removes this node's memory volumes whose pod is not among <paramref name="podUids"/>.</summary>
     Task RemoveMemoryVolumesAsync(string nodeName, IReadOnlySet<string> podUids, CancellationToken cancellationToken);
 
+    /// <summary>A running container's cumulative CPU time and its memory working set, now; null when it is gone.</summary>
+    Task<ResourceSample?> SampleAsync(string id, CancellationToken cancellationToken);
+
     /// <summary>Starts a command in a running container (probes, hooks, pods/exec).</summary>
     Task<IExecSession> ExecAsync(string id, IList<string> command, bool stdin, bool tty, CancellationToken cancellationToken);
 }
@@ -125,5 +128,8 @@ public sealed record RuntimeContainer(
 {
     public string? Label(string key) => Labels.TryGetValue(key, out var value) ? value : null;
 }
+
+/// <summary>One reading of a container's resource use.</summary>
+public sealed record ResourceSample(DateTime Timestamp, ulong CpuNanoseconds, long MemoryWorkingSetBytes);
 
 public sealed record LogRequest(bool Follow, int? TailLines, bool Timestamps, int? SinceSeconds = null);
