@@ -14,7 +14,8 @@
     CmdletsToExport      = @(
         'Start-KubeCluster', 'Stop-KubeCluster', 'Connect-KubeCluster',
         'Get-KubeNode',
-        'Get-KubePod', 'New-KubePod', 'Remove-KubePod', 'Get-KubeLog',
+        'Get-KubePod', 'New-KubePod', 'Remove-KubePod', 'Get-KubeLog', 'Invoke-KubeCommand',
+        'Get-KubePodMetric', 'Get-KubeNodeMetric',
         'Get-KubeNamespace', 'New-KubeNamespace', 'Remove-KubeNamespace'
     )
     FunctionsToExport    = @()

@@ -54,6 +54,51 @@ Describe 'Get-KubeLog' {
     }
 }
 
+Describe 'Get-KubeLog options' {
+    It 'prefixes lines with their timestamps' {
+        $line = Get-KubeLog -Name web -Timestamps
+        $line | Should -Match '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z hello$'
+    }
+
+    It 'reads nothing from a previous instance when there is none' {
+        Get-KubeLog -Name web -Previous -ErrorVariable failure -ErrorAction SilentlyContinue
+        $failure | Should -Not -BeNullOrEmpty
+    }
+}
+
+Describe 'Invoke-KubeCommand' {
+    It 'returns the output lines and sets $LASTEXITCODE to 0' {
+        $global:LASTEXITCODE = 99
+        $lines = Invoke-KubeCommand -Name web -Command sh, -c, 'echo one; echo two'
+        $lines | Should -Be @('one', 'two')
+        $LASTEXITCODE | Should -Be 0
+    }
+
+    It 'writes stderr as errors and sets $LASTEXITCODE to the exit code' {
+        $out = Invoke-KubeCommand -Name web -Command sh, -c, 'echo partial; echo broken >&2; exit 4' -ErrorVariable failure -ErrorAction SilentlyContinue
+        $out | Should -Be 'partial'
+        $failure[0].Exception.Message | Should -Be 'broken'
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'KubePS.CommandError,*'
+        $LASTEXITCODE | Should -Be 4
+    }
+
+    It 'takes the pod from the pipeline' {
+        (Get-KubePod -Name web | Invoke-KubeCommand -Command hostname) | Should -Be 'web'
+    }
+}
+
+Describe 'Get-KubePodMetric and Get-KubeNodeMetric' {
+    It 'reports the pod and its node' {
+        Wait-Until { Get-KubePodMetric -Name web } -TimeoutSeconds 30
+        $metric = Get-KubePodMetric -Name web
+        $metric.Namespace | Should -Be 'default'
+        $metric.MemoryBytes | Should -BeGreaterThan 0
+        $nodeMetric = Get-KubeNodeMetric -Name $node
+        $nodeMetric.MemoryBytes | Should -BeGreaterThan 0
+        $nodeMetric.MemoryPercent | Should -BeGreaterThan 0
+    }
+}
+
 Describe 'Remove-KubePod' {
     It 'changes nothing with -WhatIf' {
         Get-KubePod -Name web | Remove-KubePod -WhatIf

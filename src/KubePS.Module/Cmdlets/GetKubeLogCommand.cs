@@ -35,6 +35,18 @@ public sealed class GetKubeLogCommand : KubeCmdlet
     [Parameter]
     public SwitchParameter Follow { get; set; }
 
+    /// <summary>Only lines written within this long before now, e.g. (New-TimeSpan -Minutes 5).</summary>
+    [Parameter]
+    public TimeSpan? Since { get; set; }
+
+    /// <summary>The log of the container's previous instance, the one that exited before the last restart.</summary>
+    [Parameter]
+    public SwitchParameter Previous { get; set; }
+
+    /// <summary>Starts each line with its RFC 3339 timestamp.</summary>
+    [Parameter]
+    public SwitchParameter Timestamps { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
@@ -42,7 +54,9 @@ public sealed class GetKubeLogCommand : KubeCmdlet
         RunForItem(Name, async (writer, ct) =>
         {
             await using var stream = await Client.CoreV1.ReadNamespacedPodLogAsync(
-                Name, ns, container: Container, follow: Follow.IsPresent, tailLines: Tail, cancellationToken: ct);
+                Name, ns, container: Container, follow: Follow.IsPresent, tailLines: Tail, previous: Previous.IsPresent,
+                sinceSeconds: Since is { } since ? Math.Max(1, (int)Math.Ceiling(since.TotalSeconds)) : null, timestamps: Timestamps.IsPresent,
+                cancellationToken: ct);
             using var reader = new StreamReader(stream);
             while (await reader.ReadLineAsync(ct) is { } line)
             {

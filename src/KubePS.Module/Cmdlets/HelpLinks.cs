@@ -15,4 +15,7 @@ internal static class HelpLinks
     public const string GetKubeNamespace = Base + "#get-kubenamespace";
     public const string NewKubeNamespace = Base + "#new-kubenamespace";
     public const string RemoveKubeNamespace = Base + "#remove-kubenamespace";
+    public const string InvokeKubeCommand = Base + "#invoke-kubecommand";
+    public const string GetKubePodMetric = Base + "#get-kubepodmetric";
+    public const string GetKubeNodeMetric = Base + "#get-kubenodemetric";
 }

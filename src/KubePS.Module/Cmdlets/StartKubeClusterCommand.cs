@@ -28,6 +28,7 @@ public sealed class StartKubeClusterCommand : KubeCmdlet
 
     /// <summary>How many node services to run (default 1).</summary>
     [Parameter]
+    [Alias("Nodes")]
     [ValidateRange(1, 16)]
     public int NodeCount { get; set; } = 1;
 

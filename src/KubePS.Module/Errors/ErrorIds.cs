@@ -18,4 +18,5 @@ public static class ErrorIds
     public const string ClusterStopFailed = "KubePS.ClusterStopFailed";
     public const string NoDataPath = "KubePS.NoDataPath";
     public const string Timeout = "KubePS.Timeout";
+    public const string CommandError = "KubePS.CommandError";
 }

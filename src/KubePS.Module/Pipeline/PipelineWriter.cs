@@ -18,4 +18,7 @@ public sealed class PipelineWriter(BlockingCollection<Action<Cmdlet>> queue)
     public void Verbose(string message) => queue.Add(c => c.WriteVerbose(message));
 
     public void Warning(string message) => queue.Add(c => c.WriteWarning(message));
+
+    /// <summary>Sets <c>$LASTEXITCODE</c> in the caller's session, as a native command does.</summary>
+    public void ExitCode(int code) => queue.Add(c => ((PSCmdlet)c).SessionState.PSVariable.Set("global:LASTEXITCODE", code));
 }
