@@ -15,7 +15,7 @@
         'Start-KubeCluster', 'Stop-KubeCluster', 'Connect-KubeCluster',
         'Get-KubeNode',
         'Get-KubePod', 'New-KubePod', 'Remove-KubePod', 'Get-KubeLog', 'Invoke-KubeCommand',
-        'Get-KubePodMetric', 'Get-KubeNodeMetric',
+        'Get-KubePodMetric', 'Get-KubeNodeMetric', 'Import-KubeImage',
         'Get-KubeNamespace', 'New-KubeNamespace', 'Remove-KubeNamespace'
     )
     FunctionsToExport    = @()

@@ -99,6 +99,38 @@ Describe 'Get-KubePodMetric and Get-KubeNodeMetric' {
     }
 }
 
+Describe 'Import-KubeImage' {
+    BeforeAll {
+        $image = "kubeps/imported-$($settings.ClusterName):1"
+        $archive = Join-Path $settings.DataPath 'imported.tar'
+        docker tag kubeps/busybox:1 $image
+        docker save -o $archive $image
+        docker rmi $image | Out-Null
+    }
+
+    AfterAll {
+        Remove-KubePod -Name imported -Wait -ErrorAction Ignore
+        docker rmi $image 2>$null | Out-Null
+    }
+
+    It 'loads an archive into the node so a pod can run the image without a registry' {
+        $import = Import-KubeImage -Path $archive
+        $import.Node | Should -Be $node
+        $import.Images -join ' ' | Should -Match ([regex]::Escape($image))
+        docker image inspect $image | Out-Null
+        $LASTEXITCODE | Should -Be 0
+
+        New-KubePod -Name imported -Image $image -Command sleep, 3600 | Out-Null
+        Wait-Until { (Get-KubePod -Name imported).Status.Phase -eq 'Running' } -TimeoutSeconds 60
+    }
+
+    It 'says which file is missing' {
+        Import-KubeImage -Path (Join-Path $settings.DataPath 'missing.tar') -ErrorVariable failure -ErrorAction SilentlyContinue
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'KubePS.NotFound,*'
+        $failure[0].Exception.Message | Should -Match 'missing.tar'
+    }
+}
+
 Describe 'Remove-KubePod' {
     It 'changes nothing with -WhatIf' {
         Get-KubePod -Name web | Remove-KubePod -WhatIf

@@ -75,6 +75,7 @@ public static class EngineHost
             services.AddSingleton<PodLogProxy>();
             services.AddSingleton<PodExecProxy>();
             services.AddSingleton<MetricsApi>();
+            services.AddSingleton<NodeProxy>();
             services.AddSingleton<ResourceHandler>();
             services.AddSingleton<EventRecorder>();
             services.AddSingleton<BearerTokenAuthentication>();

@@ -25,6 +25,10 @@ internal static class Messages
     public static string ProcessExited(string what, string logPath, string logTail) =>
         $"The process exited while waiting for {what}. Last lines of {logPath}:{Environment.NewLine}{logTail}";
 
+    public static string ImageArchiveMissing(string path) => $"The image archive {path} does not exist.";
+
+    public static string ImageImportFailed(string node, string detail) => $"Node {node} could not load the images: {detail}";
+
     public static string TimedOut(string what, TimeSpan after) => $"Timed out after {after.TotalSeconds:0} s waiting for {what}.";
 
     public static string StoppingProcess(string what, int pid) => $"Stopping {what} (process {pid}).";

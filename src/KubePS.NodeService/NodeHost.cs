@@ -75,6 +75,20 @@ public static class NodeHost
             var logs = app.Services.GetRequiredService<ContainerLogsEndpoint>();
             app.MapGet("/containerLogs/{ns}/{pod}/{container}", (HttpContext context, string ns, string pod, string container) =>
                 logs.HandleAsync(context, ns, pod, container));
+            var runtime = app.Services.GetRequiredService<IContainerRuntime>();
+            app.MapPost("/images/load", async (HttpContext context) =>
+            {
+                // An image archive is as large as its image.
+                context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()!.MaxRequestBodySize = null;
+                try
+                {
+                    return Results.Json(new { images = await runtime.LoadImagesAsync(context.Request.Body, context.RequestAborted) });
+                }
+                catch (RuntimeException e)
+                {
+                    return Results.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);
+                }
+            });
             var stats = app.Services.GetRequiredService<StatsCollector>();
             app.MapGet("/stats/summary", () => stats.Latest is { } summary ? Results.Json(summary) : Results.StatusCode(StatusCodes.Status503ServiceUnavailable));
             var exec = app.Services.GetRequiredService<ContainerExecEndpoint>();

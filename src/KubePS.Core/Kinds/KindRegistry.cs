@@ -16,7 +16,7 @@ public static partial class KindRegistry
         row: (ns, now) => [ns.Metadata.Name, ns.Status?.Phase ?? "", AgeOf(ns, now)]) with { FieldLabels = ["status.phase"], ReturnsDeletedObject = true };
 
     public static readonly KindInfo Node = Kind<V1Node>(
-        "", "v1", "Node", "nodes", namespaced: false, ["no"], ["status"],
+        "", "v1", "Node", "nodes", namespaced: false, ["no"], ["status", "proxy"],
         columns:
         [
             Name, Col("Status"), Col("Roles"), Age, Col("Version"), Col("Internal-IP", 1), Col("External-IP", 1),

@@ -111,6 +111,12 @@ public static class ApiEndpoints
             return;
         }
 
+        if (NodeProxy.Match(path) is var (node, rest))
+        {
+            await context.RequestServices.GetRequiredService<NodeProxy>().RelayAsync(context, node, rest);
+            return;
+        }
+
         var request = ResourceRequest.Parse(context.Request.Path, context.Request.Query) ?? throw ApiException.PathNotFound();
         await handler.HandleAsync(context, request);
     }

@@ -80,6 +80,9 @@ public static class Discovery
             case "log":
                 resource.Verbs = ["get"];
                 break;
+            case "proxy":
+                (resource.Kind, resource.Verbs) = ("NodeProxyOptions", ["create", "delete", "get", "patch", "update"]);
+                break;
             case "exec":
                 (resource.Kind, resource.Verbs) = ("PodExecOptions", ["create", "get"]);
                 break;

@@ -16,6 +16,7 @@ internal static class HelpLinks
     public const string NewKubeNamespace = Base + "#new-kubenamespace";
     public const string RemoveKubeNamespace = Base + "#remove-kubenamespace";
     public const string InvokeKubeCommand = Base + "#invoke-kubecommand";
+    public const string ImportKubeImage = Base + "#import-kubeimage";
     public const string GetKubePodMetric = Base + "#get-kubepodmetric";
     public const string GetKubeNodeMetric = Base + "#get-kubenodemetric";
 }

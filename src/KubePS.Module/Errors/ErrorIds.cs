@@ -19,4 +19,5 @@ public static class ErrorIds
     public const string NoDataPath = "KubePS.NoDataPath";
     public const string Timeout = "KubePS.Timeout";
     public const string CommandError = "KubePS.CommandError";
+    public const string ImageImportFailed = "KubePS.ImageImportFailed";
 }

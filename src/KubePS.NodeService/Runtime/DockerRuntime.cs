@@ -52,6 +52,33 @@ public sealed class DockerRuntime(DockerClient docker) : IContainerRuntime, IDis
         }
     }
 
+    public async Task<IReadOnlyList<string>> LoadImagesAsync(Stream archive, CancellationToken cancellationToken)
+    {
+        var lines = new List<string>();
+        string? failure = null;
+        try
+        {
+            await docker.Images.LoadImageAsync(new ImageLoadParameters { Quiet = true }, archive,
+                new Reported<JSONMessage>(m =>
+                {
+                    if (m.Error?.Message is { Length: > 0 } error)
+                    {
+                        failure ??= error;
+                    }
+                    else if (m.Stream?.Trim() is { Length: > 0 } line)
+                    {
+                        lines.Add(line);
+                    }
+                }), cancellationToken);
+        }
+        catch (DockerApiException e)
+        {
+            throw new RuntimeException(e.ResponseBody is { Length: > 0 } body ? MessageOf(body) : e.Message, e);
+        }
+
+        return failure is null ? lines : throw new RuntimeException(failure);
+    }
+
     public async Task<string> RunAsync(ContainerSpec spec, CancellationToken cancellationToken)
     {
         var sandbox = spec.JoinSandbox is { } id ? $"container:{id}" : null;

@@ -11,6 +11,9 @@ public interface IContainerRuntime
     /// <summary>Pulls an image; throws <see cref="RuntimeException"/> with the registry's message when that fails.</summary>
     Task PullImageAsync(string image, CancellationToken cancellationToken);
 
+    /// <summary>Loads the images of a <c>docker save</c> archive; returns what the runtime reported, one line per image.</summary>
+    Task<IReadOnlyList<string>> LoadImagesAsync(Stream archive, CancellationToken cancellationToken);
+
     /// <summary>Creates and starts a container; returns its id.</summary>
     Task<string> RunAsync(ContainerSpec spec, CancellationToken cancellationToken);
 
