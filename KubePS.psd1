@@ -16,7 +16,11 @@
         'Get-KubeNode',
         'Get-KubePod', 'New-KubePod', 'Remove-KubePod', 'Get-KubeLog', 'Invoke-KubeCommand',
         'Get-KubePodMetric', 'Get-KubeNodeMetric', 'Import-KubeImage',
-        'Get-KubeNamespace', 'New-KubeNamespace', 'Remove-KubeNamespace'
+        'Get-KubeNamespace', 'New-KubeNamespace', 'Remove-KubeNamespace',
+        'Get-KubeConfigMap', 'New-KubeConfigMap', 'Set-KubeConfigMap', 'Remove-KubeConfigMap',
+        'Get-KubeSecret', 'New-KubeSecret', 'Set-KubeSecret', 'Remove-KubeSecret',
+        'Get-KubePersistentVolume', 'New-KubePersistentVolume', 'Set-KubePersistentVolume', 'Remove-KubePersistentVolume',
+        'Get-KubePersistentVolumeClaim', 'New-KubePersistentVolumeClaim', 'Set-KubePersistentVolumeClaim', 'Remove-KubePersistentVolumeClaim'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

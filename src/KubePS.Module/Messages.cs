@@ -48,7 +48,9 @@ internal static class Messages
 
     public static string Connected(string server, string version) => $"Connected to {server} (Kubernetes {version}).";
 
-    public static string PodTarget(string ns, string name) => $"pod {ns}/{name}";
+    public static string ObjectTarget(string kind, string ns, string name) => $"{kind} {ns}/{name}";
+
+    public static string NotFoundAnywhere(string kind, string name) => $"{kind} \"{name}\" not found in any namespace";
 
     public static string NamespaceTarget(string name) => $"namespace {name}";
 }

@@ -17,6 +17,10 @@ internal static class HelpLinks
     public const string RemoveKubeNamespace = Base + "#remove-kubenamespace";
     public const string InvokeKubeCommand = Base + "#invoke-kubecommand";
     public const string ImportKubeImage = Base + "#import-kubeimage";
+    public const string ConfigMap = Base + "#configmaps-and-secrets";
+    public const string Secret = Base + "#configmaps-and-secrets";
+    public const string PersistentVolume = Base + "#persistent-volumes-and-claims";
+    public const string PersistentVolumeClaim = Base + "#persistent-volumes-and-claims";
     public const string GetKubePodMetric = Base + "#get-kubepodmetric";
     public const string GetKubeNodeMetric = Base + "#get-kubenodemetric";
 }

@@ -39,8 +39,5 @@ public abstract class NewKubeObjectCmdlet<TObject> : KubeCmdlet
     }
 
     private static Dictionary<string, string>? ToLabels(System.Collections.Hashtable? labels) =>
-        labels?.Cast<System.Collections.DictionaryEntry>().ToDictionary(
-            e => LanguagePrimitives.ConvertTo<string>(e.Key),
-            e => LanguagePrimitives.ConvertTo<string>(e.Value),
-            StringComparer.Ordinal);
+        labels is null ? null : Values.Strings(labels);
 }

@@ -8,7 +8,7 @@ namespace KubePS.Module.Cmdlets;
 /// <summary>Creates a pod with one container.</summary>
 [Cmdlet(VerbsCommon.New, "KubePod", SupportsShouldProcess = true, HelpUri = HelpLinks.NewKubePod)]
 [OutputType(typeof(V1Pod))]
-public sealed class NewKubePodCommand : NewKubeObjectCmdlet<V1Pod>
+public sealed class NewKubePodCommand : NewNamespacedKubeObjectCmdlet<V1Pod>
 {
     /// <summary>The container image, e.g. kubeps/busybox:1.</summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
@@ -19,26 +19,17 @@ public sealed class NewKubePodCommand : NewKubeObjectCmdlet<V1Pod>
     [Parameter(Position = 2, ValueFromPipelineByPropertyName = true)]
     public string[]? Command { get; set; }
 
-    /// <summary>The namespace of the pod; the session's namespace (default) when omitted.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ArgumentCompleter(typeof(NamespaceCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string? Namespace { get; set; }
-
     /// <summary>What the node does when the container exits: Always (default), OnFailure or Never.</summary>
     [Parameter]
     [ValidateSet("Always", "OnFailure", "Never")]
     public string RestartPolicy { get; set; } = "Always";
 
-    private string EffectiveNamespace => Namespace ?? Connection.Namespace;
+    /// <inheritdoc />
+    protected override string KindLabel => "pod";
 
     /// <inheritdoc />
-    protected override string Target => Messages.PodTarget(EffectiveNamespace, Name);
-
-    /// <inheritdoc />
-    protected override V1Pod Build(V1ObjectMeta metadata)
+    protected override V1Pod BuildIn(V1ObjectMeta metadata)
     {
-        metadata.NamespaceProperty = EffectiveNamespace;
         return new V1Pod
         {
             ApiVersion = "v1",
@@ -53,6 +44,6 @@ public sealed class NewKubePodCommand : NewKubeObjectCmdlet<V1Pod>
     }
 
     /// <inheritdoc />
-    protected override Task<V1Pod> CreateAsync(V1Pod item, CancellationToken cancellationToken) =>
-        Client.CoreV1.CreateNamespacedPodAsync(item, EffectiveNamespace, cancellationToken: cancellationToken);
+    protected override Task<V1Pod> CreateInAsync(string ns, V1Pod item, CancellationToken cancellationToken) =>
+        Client.CoreV1.CreateNamespacedPodAsync(item, ns, cancellationToken: cancellationToken);
 }

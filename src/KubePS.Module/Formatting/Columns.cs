@@ -23,5 +23,12 @@ public static class Columns
 
     public static string NamespaceStatus(V1Namespace ns) => ns.Status?.Phase ?? "Active";
 
+    /// <summary>Column <paramref name="index"/> of kubectl's table for the object's kind, as the kind registry prints it.</summary>
+    public static string Cell(object item, int index)
+    {
+        var kind = KubePS.Core.Kinds.KindRegistry.All.FirstOrDefault(k => k.ClrType == item.GetType());
+        return kind is null ? "" : kind.Row(item, DateTime.UtcNow)[index];
+    }
+
     public static string Age(V1ObjectMeta? metadata) => HumanDuration.Age(metadata?.CreationTimestamp, DateTime.UtcNow);
 }
