@@ -22,6 +22,7 @@ public sealed class PodReconciler(
     ImagePullBackoff pulls,
     ContainerEnvironment environment,
     ProbeManager probes,
+    ProbeRunner hooks,
     VolumeManager volumes,
     TimeProvider clock,
     ILogger<PodReconciler> logger)
@@ -228,13 +229,34 @@ public sealed class PodReconciler(
         {
             logger.LogInformation("Starting container {Container} of pod {Namespace}/{Pod} (restart {Restart})",
                 container.Name, pod.Metadata.NamespaceProperty, pod.Metadata.Name, restart);
-            await runtime.RunAsync(spec, cancellationToken);
-            return null;
+            var id = await runtime.RunAsync(spec, cancellationToken);
+            return await PostStartAsync(pod, container, id, context.PodIp, cancellationToken);
         }
         catch (RuntimeException e)
         {
             return new ContainerWaiting("CreateContainerError", e.Message);
         }
+    }
+
+    // A postStart hook runs before the container counts as started; when it fails the container is killed,
+    // and its restart policy decides what happens next, as the kubelet does.
+    private async Task<ContainerWaiting?> PostStartAsync(V1Pod pod, V1Container container, string id, string? podIp, CancellationToken cancellationToken)
+    {
+        if (container.Lifecycle?.PostStart is not { } hook)
+        {
+            return null;
+        }
+
+        var outcome = await hooks.RunHookAsync(hook, container, id, podIp, TimeSpan.FromSeconds(pod.Spec.TerminationGracePeriodSeconds ?? 30), cancellationToken);
+        if (outcome.Success)
+        {
+            return null;
+        }
+
+        logger.LogWarning("postStart hook of container {Container} in pod {Namespace}/{Pod} failed: {Message}",
+            container.Name, pod.Metadata.NamespaceProperty, pod.Metadata.Name, outcome.Message);
+        await runtime.StopAsync(id, TimeSpan.Zero, cancellationToken);
+        return new ContainerWaiting("PostStartHookError", outcome.Message);
     }
 
     private async Task<ContainerWaiting?> EnsureImageAsync(V1Pod pod, V1Container container, CancellationToken cancellationToken)
@@ -271,7 +293,7 @@ public sealed class PodReconciler(
     {
         var grace = TimeSpan.FromSeconds(pod.Metadata.DeletionGracePeriodSeconds ?? pod.Spec.TerminationGracePeriodSeconds ?? 30);
         var apps = containers.All.Where(c => c != containers.Sandbox && c.State == ContainerRunState.Running);
-        await Task.WhenAll(apps.Select(c => runtime.StopAsync(c.Id, grace, cancellationToken)));
+        await Task.WhenAll(apps.Select(c => StopGracefullyAsync(pod, c, grace, cancellationToken)));
         foreach (var container in containers.All)
         {
             await runtime.RemoveAsync(container.Id, cancellationToken);
@@ -288,6 +310,26 @@ public sealed class PodReconciler(
         {
             // Already gone, or a new pod of the same name: nothing of ours is left to confirm.
         }
+    }
+
+    // The preStop hook, then SIGTERM, then SIGKILL: all within one grace period, as the kubelet counts it.
+    private async Task StopGracefullyAsync(V1Pod pod, RuntimeContainer running, TimeSpan grace, CancellationToken cancellationToken)
+    {
+        var started = clock.GetUtcNow();
+        var spec = pod.Spec.Containers.FirstOrDefault(c => c.Name == running.Label(WellKnown.ContainerLabels.ContainerName));
+        if (spec?.Lifecycle?.PreStop is { } hook && grace > TimeSpan.Zero)
+        {
+            var podIp = pod.Spec.HostNetwork == true ? options.BindAddress : pod.Status?.PodIP;
+            var outcome = await hooks.RunHookAsync(hook, spec, running.Id, podIp, grace, cancellationToken);
+            if (!outcome.Success)
+            {
+                logger.LogWarning("preStop hook of container {Container} in pod {Namespace}/{Pod} failed: {Message}",
+                    spec.Name, pod.Metadata.NamespaceProperty, pod.Metadata.Name, outcome.Message);
+            }
+        }
+
+        var left = grace - (clock.GetUtcNow() - started);
+        await runtime.StopAsync(running.Id, left > TimeSpan.Zero ? left : TimeSpan.Zero, cancellationToken);
     }
 
     private async Task WriteStatusAsync(V1Pod pod, V1PodStatus status, CancellationToken cancellationToken)

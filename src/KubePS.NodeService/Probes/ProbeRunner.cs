@@ -38,6 +38,22 @@ public sealed class ProbeRunner(IContainerRuntime runtime)
         }
     }
 
+    /// <summary>
+    /// Runs a lifecycle hook (postStart, preStop) the way a probe runs, but waiting up to
+    /// <paramref name="limit"/>; a sleep hook just waits.
+    /// </summary>
+    public async Task<Outcome> RunHookAsync(V1LifecycleHandler hook, V1Container container, string containerId, string? podIp, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        if (hook.Sleep is { } sleep)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(Math.Min(sleep.Seconds, limit.TotalSeconds)), cancellationToken);
+            return new Outcome(true, "");
+        }
+
+        var probe = new V1Probe { Exec = hook.Exec, HttpGet = hook.HttpGet, TcpSocket = hook.TcpSocket, TimeoutSeconds = (int)Math.Max(1, limit.TotalSeconds) };
+        return await RunAsync(probe, container, containerId, podIp, cancellationToken);
+    }
+
     private async Task<Outcome> ExecAsync(string containerId, IList<string> command, CancellationToken cancellationToken)
     {
         try
