@@ -34,6 +34,11 @@ public static class NodeHost
             logging?.Invoke(builder.Logging);
             builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Parse(options.BindAddress), options.Port));
 
+            // Run from a console these do nothing; under systemd (Type=notify) or the Windows service
+            // manager they report readiness and stopping, and log the way each expects.
+            builder.Host.UseSystemd();
+            builder.Host.UseWindowsService(service => service.ServiceName = "KubePS.NodeService");
+
             var services = builder.Services;
             services.AddSingleton(_ => folderLock);
             services.AddSingleton(options);
