@@ -26,6 +26,9 @@ public sealed class PodSynchronizer(
     ILogger<PodSynchronizer> logger)
     : BackgroundService
 {
+    // When each pod was last handed to its worker, and at which resourceVersion.
+    private readonly Dictionary<string, (string? ResourceVersion, DateTime At)> _synced = [];
+
     private string FieldSelector => $"spec.nodeName={options.NodeName}";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -52,12 +55,26 @@ public sealed class PodSynchronizer(
     private async Task SyncAsync(CancellationToken cancellationToken)
     {
         var pods = (await api.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: FieldSelector, cancellationToken: cancellationToken)).Items;
+        // A pod is synced when it changed, when something marked it (a probe), or when its resync is due
+        // (its containers may have exited); a wake-up for one pod does not make every other pod work.
+        var now = DateTime.UtcNow;
         foreach (var pod in pods)
         {
-            workers.TryStart(pod.Metadata.Uid, () => ReconcileAsync(pod, cancellationToken));
+            var uid = pod.Metadata.Uid;
+            var due = !_synced.TryGetValue(uid, out var last) || last.ResourceVersion != pod.Metadata.ResourceVersion
+                || now - last.At >= options.ResyncInterval || signal.TakeMark(uid);
+            if (due && workers.TryStart(uid, () => ReconcileAsync(pod, cancellationToken)))
+            {
+                _synced[uid] = (pod.Metadata.ResourceVersion, now);
+            }
         }
 
         var wanted = pods.Select(p => p.Metadata.Uid).ToHashSet();
+        foreach (var gone in _synced.Keys.Where(uid => !wanted.Contains(uid)).ToList())
+        {
+            _synced.Remove(gone);
+        }
+
         pulls.Retain(wanted);
         probes.Retain(wanted);
         workers.Retain(wanted);

@@ -9,17 +9,18 @@ public sealed class PodWorkers
     private readonly Dictionary<string, Task> _running = [];
     private readonly Lock _sync = new();
 
-    /// <summary>Starts <paramref name="work"/> for the pod unless its previous work is still going.</summary>
-    public void TryStart(string podUid, Func<Task> work)
+    /// <summary>Starts <paramref name="work"/> for the pod unless its previous work is still going; true when started.</summary>
+    public bool TryStart(string podUid, Func<Task> work)
     {
         lock (_sync)
         {
             if (_running.TryGetValue(podUid, out var busy) && !busy.IsCompleted)
             {
-                return;
+                return false;
             }
 
             _running[podUid] = Task.Run(work);
+            return true;
         }
     }
 

@@ -2,12 +2,25 @@ using System.Threading.Channels;
 
 namespace KubePS.NodeService.Pods;
 
-/// <summary>Asks the pod loop for an early pass (a watch event, a probe result that changed); wake-ups that pile up count once.</summary>
+/// <summary>
+/// Asks the pod loop for an early pass (a watch event, a probe result that changed); wake-ups that
+/// pile up count once. A wake-up for one pod also marks that pod for syncing even if the API shows no change.
+/// </summary>
 public sealed class SyncSignal
 {
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _marked = new();
 
     public void Wake() => _wake.Writer.TryWrite(true);
+
+    public void Wake(string podUid)
+    {
+        _marked[podUid] = true;
+        Wake();
+    }
+
+    /// <summary>Whether <paramref name="podUid"/> was marked since the last call, clearing the mark.</summary>
+    public bool TakeMark(string podUid) => _marked.TryRemove(podUid, out _);
 
     /// <summary>Returns when woken or after <paramref name="timeout"/>.</summary>
     public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)

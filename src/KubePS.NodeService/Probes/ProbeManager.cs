@@ -49,7 +49,7 @@ public sealed class ProbeManager(ProbeRunner runner, ProbeResults results, ICont
                         results.Expect(kind, id);
                     }
 
-                    var worker = new ProbeWorker(kind, probe, pod, spec, instance, podIp, runner, results, runtime, signal.Wake, logger);
+                    var worker = new ProbeWorker(kind, probe, pod, spec, instance, podIp, runner, results, runtime, () => signal.Wake(uid), logger);
                     workers.Add(worker);
                     _ = Task.Run(worker.RunAsync);
                 }
