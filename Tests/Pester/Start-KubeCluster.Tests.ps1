@@ -66,3 +66,33 @@ Describe 'Stop-KubeCluster' {
         (Get-KubeNamespace -Name default).Name | Should -Be 'default'
     }
 }
+
+Describe 'Start-KubeCluster -Nodes' {
+    It 'runs three node services, each running only the pods bound to it' {
+        $multi = New-TestClusterSettings
+        try {
+            $three = Start-KubeCluster @multi -Nodes 3
+            $three.Nodes.Count | Should -Be 3
+            Wait-Until { @(Get-KubeNode | Where-Object { [KubePS.Module.Formatting.Columns]::NodeStatus($_) -eq 'Ready' }).Count -eq 3 } -TimeoutSeconds 60
+
+            $manifest = ($three.Nodes | ForEach-Object -Begin { $i = 0 } -Process {
+                $i++
+                "apiVersion: v1`nkind: Pod`nmetadata:`n  name: on-$i`nspec:`n  nodeName: $_`n  terminationGracePeriodSeconds: 1`n  containers:`n  - name: app`n    image: kubeps/busybox:1`n    command: [sleep, '3600']"
+            }) -join "`n---`n"
+            $manifest | kubectl --kubeconfig $three.KubeConfig --cache-dir (Join-Path $multi.DataPath 'kubectl-cache') apply -f - | Out-Null
+            $LASTEXITCODE | Should -Be 0
+            Wait-Until { @(Get-KubePod | Where-Object { $_.Status.Phase -eq 'Running' }).Count -eq 3 } -TimeoutSeconds 90
+
+            foreach ($i in 1..3) {
+                $nodeName = $three.Nodes[$i - 1]
+                $pods = docker ps --filter "label=io.kubeps.node=$nodeName" --format '{{.Label "io.kubernetes.pod.name"}}' | Sort-Object -Unique
+                $pods | Should -Be "on-$i"
+            }
+        }
+        finally {
+            Get-KubePod -ErrorAction Ignore | Remove-KubePod -Wait -ErrorAction Ignore
+            Stop-KubeCluster -DataPath $multi.DataPath
+            Remove-Item -Recurse -Force $multi.DataPath -ErrorAction Ignore
+        }
+    }
+}
