@@ -67,4 +67,30 @@ public sealed class ExecTests(ClusterFixture cluster) : IClassFixture<ClusterFix
         Assert.NotEqual(0, exitCode);
         Assert.Contains("container nope is not valid for pod shell", output);
     }
+
+    [Fact]
+    public async Task Kubectl_logs_follow_streams_lines_as_the_container_writes_them()
+    {
+        await Client.CreateNamespacedPodAsync(ClusterFixture.Pod("ticker", "i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.5; done"), "default");
+        await cluster.WaitForPodAsync("ticker", p => p.Status?.Phase == "Running");
+
+        using var kubectl = cluster.Kubectl.Start("logs", "-f", "ticker");
+        try
+        {
+            var lines = new List<string>();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            while (lines.Count < 4 && await kubectl.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+            {
+                lines.Add(line);
+            }
+
+            // Lines written after kubectl started arrive on the open stream, in order.
+            Assert.Equal(Enumerable.Range(1, 4).Select(i => $"tick {i}"), lines);
+            Assert.False(kubectl.HasExited);
+        }
+        finally
+        {
+            kubectl.Kill();
+        }
+    }
 }

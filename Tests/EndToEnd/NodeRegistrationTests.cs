@@ -24,6 +24,8 @@ public sealed class NodeRegistrationTests(ClusterFixture cluster) : IClassFixtur
         Assert.Equal((await File.ReadAllTextAsync("/proc/sys/kernel/osrelease")).Trim(), node.Status.NodeInfo.KernelVersion);
         Assert.Contains(node.Status.Addresses, a => a is { Type: "InternalIP", Address: "127.0.0.1" });
         Assert.Equal(new Uri(Assert.Single(cluster.Node!.Urls)).Port, node.Status.DaemonEndpoints.KubeletEndpoint.Port);
+        Assert.True(node.Status.Capacity["ephemeral-storage"].ToDecimal() > 1_000_000_000m);
+        Assert.Contains(node.Status.Images, i => i.Names.Contains("kubeps/busybox:1") && i.SizeBytes > 0);
     }
 
     [Fact]

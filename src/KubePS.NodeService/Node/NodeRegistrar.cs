@@ -106,6 +106,7 @@ public sealed class NodeRegistrar(
             ["cpu"] = new(Environment.ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ["memory"] = new($"{memory / 1024}Ki"),
             ["pods"] = new("110"),
+            ["ephemeral-storage"] = new($"{EphemeralStorageBytes() / 1024}Ki"),
         };
         V1NodeCondition Condition(string type, bool value, string reason, string message) => new()
         {
@@ -127,6 +128,9 @@ public sealed class NodeRegistrar(
                 new V1NodeAddress { Type = "Hostname", Address = options.NodeName },
             ],
             DaemonEndpoints = new V1NodeDaemonEndpoints { KubeletEndpoint = new V1DaemonEndpoint { Port = ListeningPort() } },
+            // As the kubelet reports them: the 50 largest images.
+            Images = (await runtime.ListImagesAsync(cancellationToken)).Take(50)
+                .Select(i => new V1ContainerImage { Names = i.Names.ToList(), SizeBytes = i.SizeBytes }).ToList(),
             NodeInfo = new V1NodeSystemInfo
             {
                 Architecture = Architecture,
@@ -148,6 +152,14 @@ public sealed class NodeRegistrar(
                 Condition("Ready", true, "KubeletReady", "kubelet is posting ready status"),
             ],
         };
+    }
+
+    // The size of the file system that holds the node's data (its emptyDirs and logs).
+    private long EphemeralStorageBytes()
+    {
+        var folder = Path.GetFullPath(options.DataPath);
+        Directory.CreateDirectory(folder);
+        return new DriveInfo(folder).TotalSize;
     }
 
     private Dictionary<string, string> Labels => new()

@@ -29,6 +29,15 @@ public sealed class DockerRuntime(DockerClient docker) : IContainerRuntime, IDis
         }
     }
 
+    public async Task<IReadOnlyList<RuntimeImage>> ListImagesAsync(CancellationToken cancellationToken)
+    {
+        var images = await docker.Images.ListImagesAsync(new ImagesListParameters(), cancellationToken);
+        return images
+            .Select(i => new RuntimeImage((i.RepoTags ?? []).Where(t => t != "<none>:<none>").Concat(i.RepoDigests ?? []).Append(i.ID).ToList(), i.Size))
+            .OrderByDescending(i => i.SizeBytes)
+            .ToList();
+    }
+
     public async Task PullImageAsync(string image, CancellationToken cancellationToken)
     {
         var (name, tag) = SplitTag(image);

@@ -8,6 +8,9 @@ public interface IContainerRuntime
 
     Task<bool> HasImageAsync(string image, CancellationToken cancellationToken);
 
+    /// <summary>The images the runtime holds, largest first, with their names and sizes (for the Node's status).</summary>
+    Task<IReadOnlyList<RuntimeImage>> ListImagesAsync(CancellationToken cancellationToken);
+
     /// <summary>Pulls an image; throws <see cref="RuntimeException"/> with the registry's message when that fails.</summary>
     Task PullImageAsync(string image, CancellationToken cancellationToken);
 
@@ -131,6 +134,8 @@ public sealed record RuntimeContainer(
 {
     public string? Label(string key) => Labels.TryGetValue(key, out var value) ? value : null;
 }
+
+public sealed record RuntimeImage(IReadOnlyList<string> Names, long SizeBytes);
 
 /// <summary>One reading of a container's resource use.</summary>
 public sealed record ResourceSample(DateTime Timestamp, ulong CpuNanoseconds, long MemoryWorkingSetBytes);
