@@ -53,7 +53,6 @@ public sealed class ClusterFixture : IAsyncLifetime
             NodeName = NodeName,
             DataPath = NodeDataPath,
             Port = 0,
-            ResyncInterval = TimeSpan.FromSeconds(1),
         });
         await Node.StartAsync();
     }

@@ -24,8 +24,11 @@ public sealed class NodeOptions
     /// <summary>Whether containers may run privileged (the kubelet's --allow-privileged); off by default.</summary>
     public bool AllowPrivileged { get; set; }
 
-    /// <summary>How often pods are re-synchronised even without a watch event.</summary>
-    public TimeSpan ResyncInterval { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// How often each pod is re-synchronised without a reason; API changes, container exits, probe
+    /// results and ending back-offs sync a pod at once. It picks up changed ConfigMaps and Secrets in volumes.
+    /// </summary>
+    public TimeSpan ResyncInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How often the node reports its status (the heartbeat).</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);

@@ -4,7 +4,7 @@ namespace KubePS.NodeService.Pods;
 /// Remembers failed pulls per pod container, so a failing image is retried with the same
 /// doubling back-off as crashes, reporting ErrImagePull on a failure and ImagePullBackOff while waiting.
 /// </summary>
-public sealed class ImagePullBackoff(TimeProvider clock)
+public sealed class ImagePullBackoff(TimeProvider clock, SyncSignal signal)
 {
     private readonly Dictionary<string, (int Failures, DateTime RetryAt, string Message)> _failures = [];
     private readonly Lock _sync = new();
@@ -27,6 +27,7 @@ public sealed class ImagePullBackoff(TimeProvider clock)
             var failures = _failures.TryGetValue(key, out var f) ? f.Failures + 1 : 1;
             var delay = RestartPolicy.Backoff(failures, null, null);
             _failures[key] = (failures, clock.GetUtcNow().UtcDateTime + delay, message);
+            signal.WakeAt(key.Split('/')[0], clock.GetUtcNow().UtcDateTime + delay);
             return new ContainerWaiting("ErrImagePull", $"failed to pull image \"{image}\": {message}");
         }
     }

@@ -24,6 +24,7 @@ public sealed class PodReconciler(
     ProbeManager probes,
     ProbeRunner hooks,
     VolumeManager volumes,
+    SyncSignal signal,
     TimeProvider clock,
     ILogger<PodReconciler> logger)
 {
@@ -176,6 +177,7 @@ public sealed class PodReconciler(
             var delay = RestartPolicy.Backoff(restart - 1, current.StartedAt, current.FinishedAt);
             if (current.FinishedAt is { } finished && clock.GetUtcNow().UtcDateTime < finished + delay)
             {
+                signal.WakeAt(pod.Metadata.Uid, finished + delay);
                 return new ContainerWaiting("CrashLoopBackOff",
                     $"back-off {(int)delay.TotalSeconds}s restarting failed container={container.Name} pod={pod.Metadata.Name}_{pod.Metadata.NamespaceProperty}({pod.Metadata.Uid})");
             }

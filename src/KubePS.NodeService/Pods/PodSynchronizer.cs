@@ -34,6 +34,7 @@ public sealed class PodSynchronizer(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var watching = WatchAsync(stoppingToken);
+        var following = FollowRuntimeAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -49,6 +50,7 @@ public sealed class PodSynchronizer(
         }
 
         await watching;
+        await following;
         await workers.WhenAllAsync();
     }
 
@@ -96,6 +98,27 @@ public sealed class PodSynchronizer(
         catch (Exception e)
         {
             logger.LogWarning("Pod {Namespace}/{Pod} could not be synced: {Message}", pod.Metadata.NamespaceProperty, pod.Metadata.Name, e.Message);
+        }
+    }
+
+    // A container that exits or starts marks its pod at once; the resync only backs this up.
+    private async Task FollowRuntimeAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await runtime.WatchContainerChangesAsync(options.NodeName, signal.Wake, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogDebug("Runtime event stream ended: {Message}", e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
         }
     }
 

@@ -19,6 +19,13 @@ public sealed class SyncSignal
         Wake();
     }
 
+    /// <summary>Marks the pod when <paramref name="at"/> comes (a back-off that ends).</summary>
+    public void WakeAt(string podUid, DateTime at)
+    {
+        var wait = at - DateTime.UtcNow;
+        _ = Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero).ContinueWith(_ => Wake(podUid), TaskScheduler.Default);
+    }
+
     /// <summary>Whether <paramref name="podUid"/> was marked since the last call, clearing the mark.</summary>
     public bool TakeMark(string podUid) => _marked.TryRemove(podUid, out _);
 

@@ -271,6 +271,26 @@ public sealed class DockerRuntime(DockerClient docker) : IContainerRuntime, IDis
         return new ResourceSample(stats.Read == default ? DateTime.UtcNow : stats.Read.ToUniversalTime(), cpu.TotalUsage, (long)workingSet);
     }
 
+    public Task WatchContainerChangesAsync(string nodeName, Action<string> podChanged, CancellationToken cancellationToken) =>
+        docker.System.MonitorEventsAsync(
+            new ContainerEventsParameters
+            {
+                Filters = new Dictionary<string, IDictionary<string, bool>>
+                {
+                    ["type"] = new Dictionary<string, bool> { ["container"] = true },
+                    ["event"] = new Dictionary<string, bool> { ["start"] = true, ["die"] = true, ["oom"] = true },
+                    ["label"] = new Dictionary<string, bool> { [$"{WellKnown.ContainerLabels.Node}={nodeName}"] = true },
+                },
+            },
+            new Reported<Message>(m =>
+            {
+                if (m.Actor?.Attributes?.TryGetValue(WellKnown.ContainerLabels.PodUid, out var uid) == true)
+                {
+                    podChanged(uid);
+                }
+            }),
+            cancellationToken);
+
     public async Task<IExecSession> ExecAsync(string id, IList<string> command, bool stdin, bool tty, CancellationToken cancellationToken)
     {
         try

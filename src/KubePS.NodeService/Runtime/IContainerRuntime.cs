@@ -40,6 +40,12 @@ public interface IContainerRuntime
     /// <summary>A running container's cumulative CPU time and its memory working set, now; null when it is gone.</summary>
     Task<ResourceSample?> SampleAsync(string id, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Reports, until cancelled, the pod uid of every container of this node that starts, exits or is
+    /// OOM-killed, from the runtime's event stream, so a pod is synced when its containers change.
+    /// </summary>
+    Task WatchContainerChangesAsync(string nodeName, Action<string> podChanged, CancellationToken cancellationToken);
+
     /// <summary>Starts a command in a running container (probes, hooks, pods/exec).</summary>
     Task<IExecSession> ExecAsync(string id, IList<string> command, bool stdin, bool tty, CancellationToken cancellationToken);
 }
