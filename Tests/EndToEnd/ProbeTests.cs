@@ -48,6 +48,12 @@ public sealed class ProbeTests(ClusterFixture cluster) : IClassFixture<ClusterFi
         Assert.NotNull(terminated);
         Assert.NotEqual(0, terminated.ExitCode);
         Assert.Equal("Running", restarted.Status.Phase);
+
+        // kubectl describe shows why: the node recorded the failed probe and the kill.
+        var events = (await Client.CoreV1.ListNamespacedEventAsync("default", fieldSelector: "involvedObject.name=liveness")).Items;
+        Assert.Contains(events, e => e is { Reason: "Unhealthy", Type: "Warning" } && e.Message.StartsWith("Liveness probe failed", StringComparison.Ordinal));
+        Assert.Contains(events, e => e.Reason == "Killing" && e.Message == "Container app failed liveness probe, will be restarted");
+        Assert.Contains(events, e => e.Reason == "Started" && e.Source.Host == cluster.NodeName);
     }
 
     [Fact]

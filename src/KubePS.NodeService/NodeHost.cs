@@ -48,6 +48,7 @@ public static class NodeHost
             services.AddSingleton<ImagePullBackoff>();
             services.AddSingleton<ContainerEnvironment>();
             services.AddSingleton<SyncSignal>();
+            services.AddSingleton<PodEvents>();
             services.AddSingleton<ProbeRunner>();
             services.AddSingleton<ProbeResults>();
             services.AddSingleton<ProbeManager>();

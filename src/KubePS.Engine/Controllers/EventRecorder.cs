@@ -1,4 +1,5 @@
 using k8s.Models;
+using KubePS.Core.Events;
 using KubePS.Core.Kinds;
 using KubePS.Engine.Api;
 using Microsoft.Extensions.Logging;
@@ -11,29 +12,17 @@ public sealed class EventRecorder(ObjectService objects, TimeProvider clock, ILo
     public async Task RecordAsync(
         IKubeObjectReference about, string type, string reason, string message, string component, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
-        var ns = about.Namespace ?? WellKnown.DefaultNamespace;
-        var ev = new Corev1Event
+        var reference = new V1ObjectReference
         {
-            Metadata = new V1ObjectMeta { Name = $"{about.Name}.{Guid.NewGuid():N}"[..Math.Min(about.Name.Length + 17, 253)], NamespaceProperty = ns },
-            InvolvedObject = new V1ObjectReference
-            {
-                ApiVersion = about.ApiVersion,
-                Kind = about.Kind,
-                Name = about.Name,
-                NamespaceProperty = about.Namespace,
-                Uid = about.Uid,
-                ResourceVersion = about.ResourceVersion,
-            },
-            Type = type,
-            Reason = reason,
-            Message = message,
-            Source = new V1EventSource { Component = component },
-            ReportingComponent = component,
-            FirstTimestamp = now,
-            LastTimestamp = now,
-            Count = 1,
+            ApiVersion = about.ApiVersion,
+            Kind = about.Kind,
+            Name = about.Name,
+            NamespaceProperty = about.Namespace,
+            Uid = about.Uid,
+            ResourceVersion = about.ResourceVersion,
         };
+        var ev = EventBuilder.For(reference, type, reason, message, component, null, clock.GetUtcNow().UtcDateTime);
+        var ns = ev.Metadata.NamespaceProperty;
         try
         {
             await objects.CreateAsync(KindRegistry.Event, ns, KubeJson.ToNode(ev), dryRun: false, cancellationToken);

@@ -25,6 +25,7 @@ public sealed class PodReconciler(
     ProbeRunner hooks,
     VolumeManager volumes,
     SyncSignal signal,
+    PodEvents events,
     TimeProvider clock,
     ILogger<PodReconciler> logger)
 {
@@ -232,6 +233,7 @@ public sealed class PodReconciler(
             logger.LogInformation("Starting container {Container} of pod {Namespace}/{Pod} (restart {Restart})",
                 container.Name, pod.Metadata.NamespaceProperty, pod.Metadata.Name, restart);
             var id = await runtime.RunAsync(spec, cancellationToken);
+            await events.RecordAsync(pod, container.Name, PodEvents.Normal, "Started", $"Started container {container.Name}", cancellationToken);
             return await PostStartAsync(pod, container, id, context.PodIp, cancellationToken);
         }
         catch (RuntimeException e)
@@ -257,6 +259,7 @@ public sealed class PodReconciler(
 
         logger.LogWarning("postStart hook of container {Container} in pod {Namespace}/{Pod} failed: {Message}",
             container.Name, pod.Metadata.NamespaceProperty, pod.Metadata.Name, outcome.Message);
+        await events.RecordAsync(pod, container.Name, PodEvents.Warning, "FailedPostStartHook", outcome.Message, cancellationToken);
         await runtime.StopAsync(id, TimeSpan.Zero, cancellationToken);
         return new ContainerWaiting("PostStartHookError", outcome.Message);
     }
@@ -280,13 +283,16 @@ public sealed class PodReconciler(
 
         try
         {
+            await events.RecordAsync(pod, container.Name, PodEvents.Normal, "Pulling", $"Pulling image \"{image}\"", cancellationToken);
             await runtime.PullImageAsync(image, cancellationToken);
             pulls.Succeeded(key);
+            await events.RecordAsync(pod, container.Name, PodEvents.Normal, "Pulled", $"Successfully pulled image \"{image}\"", cancellationToken);
             return null;
         }
         catch (RuntimeException e)
         {
             logger.LogWarning("Pulling {Image} for pod {Namespace}/{Pod} failed: {Message}", image, pod.Metadata.NamespaceProperty, pod.Metadata.Name, e.Message);
+            await events.RecordAsync(pod, container.Name, PodEvents.Warning, "Failed", $"Failed to pull image \"{image}\": {e.Message}", cancellationToken);
             return pulls.Failed(key, image, e.Message);
         }
     }
@@ -328,6 +334,11 @@ public sealed class PodReconciler(
                 logger.LogWarning("preStop hook of container {Container} in pod {Namespace}/{Pod} failed: {Message}",
                     spec.Name, pod.Metadata.NamespaceProperty, pod.Metadata.Name, outcome.Message);
             }
+        }
+
+        if (spec is not null)
+        {
+            await events.RecordAsync(pod, spec.Name, PodEvents.Normal, "Killing", $"Stopping container {spec.Name}", cancellationToken);
         }
 
         var left = grace - (clock.GetUtcNow() - started);

@@ -9,7 +9,7 @@ namespace KubePS.NodeService.Probes;
 /// Keeps one worker per probe of each running container, as the kubelet's probe manager: started
 /// when the container runs, stopped when it is gone or its pod is.
 /// </summary>
-public sealed class ProbeManager(ProbeRunner runner, ProbeResults results, IContainerRuntime runtime, SyncSignal signal, ILogger<ProbeManager> logger)
+public sealed class ProbeManager(ProbeRunner runner, ProbeResults results, IContainerRuntime runtime, SyncSignal signal, PodEvents events, ILogger<ProbeManager> logger)
 {
     private readonly Dictionary<string, List<ProbeWorker>> _byPod = [];
     private readonly Lock _sync = new();
@@ -49,7 +49,7 @@ public sealed class ProbeManager(ProbeRunner runner, ProbeResults results, ICont
                         results.Expect(kind, id);
                     }
 
-                    var worker = new ProbeWorker(kind, probe, pod, spec, instance, podIp, runner, results, runtime, () => signal.Wake(uid), logger);
+                    var worker = new ProbeWorker(kind, probe, pod, spec, instance, podIp, runner, results, runtime, events, () => signal.Wake(uid), logger);
                     workers.Add(worker);
                     _ = Task.Run(worker.RunAsync);
                 }

@@ -1,4 +1,5 @@
 using k8s.Models;
+using KubePS.NodeService.Pods;
 using KubePS.NodeService.Runtime;
 using Microsoft.Extensions.Logging;
 
@@ -19,7 +20,7 @@ public enum ProbeKind
 /// </summary>
 internal sealed class ProbeWorker(
     ProbeKind kind, V1Probe probe, V1Pod pod, V1Container container, RuntimeContainer running, string? podIp,
-    ProbeRunner runner, ProbeResults results, IContainerRuntime runtime, Action changed, ILogger logger)
+    ProbeRunner runner, ProbeResults results, IContainerRuntime runtime, PodEvents events, Action changed, ILogger logger)
 {
     private readonly CancellationTokenSource _stop = new();
 
@@ -68,13 +69,17 @@ internal sealed class ProbeWorker(
                 {
                     logger.LogInformation("{Kind} probe of container {Container} in pod {Namespace}/{Pod} failed: {Message}",
                         kind, container.Name, pod.Metadata.NamespaceProperty, pod.Metadata.Name, outcome.Message);
-                    if (results.Set(kind, running.Id, false))
+                    // One event when the verdict turns, not one per failed attempt.
+                    if (results.Set(kind, running.Id, false) || kind != ProbeKind.Readiness)
                     {
                         changed();
+                        await events.RecordAsync(pod, container.Name, PodEvents.Warning, "Unhealthy", $"{kind} probe failed: {outcome.Message}", CancellationToken.None);
                     }
 
                     if (kind is ProbeKind.Liveness or ProbeKind.Startup)
                     {
+                        await events.RecordAsync(pod, container.Name, PodEvents.Normal, "Killing",
+                            $"Container {container.Name} failed {kind.ToString().ToLowerInvariant()} probe, will be restarted", CancellationToken.None);
                         var grace = probe.TerminationGracePeriodSeconds ?? pod.Spec.TerminationGracePeriodSeconds ?? 30;
                         await runtime.StopAsync(running.Id, TimeSpan.FromSeconds(grace), CancellationToken.None);
                         changed();
