@@ -45,6 +45,17 @@ public sealed class ClusterFixture : IAsyncLifetime
         });
     }
 
+    /// <summary>Stops the engine, waits <paramref name="away"/>, and starts it again on the same data and port.</summary>
+    public async Task RestartEngineAsync(TimeSpan away)
+    {
+        var port = Client.BaseUri.Port;
+        await _engine!.StopAsync();
+        await _engine.DisposeAsync();
+        await Task.Delay(away);
+        _engine = EngineHost.Build(new EngineOptions { DataPath = _root, Port = port });
+        await _engine.StartAsync();
+    }
+
     public async Task StartNodeAsync()
     {
         Node = NodeHost.Build(new NodeOptions
