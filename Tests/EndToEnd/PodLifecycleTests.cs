@@ -111,6 +111,10 @@ public sealed class PodLifecycleTests(ClusterFixture cluster) : IClassFixture<Cl
         var later = await cluster.WaitForPodAsync("crasher", p =>
             p.Status?.ContainerStatuses?.FirstOrDefault() is { RestartCount: 2, State.Waiting.Reason: "CrashLoopBackOff" }, seconds: 40);
         Assert.StartsWith("back-off 20s", later.Status.ContainerStatuses[0].State.Waiting.Message);
+
+        // One BackOff event per crash that waits, as kubectl describe shows them.
+        var events = (await Client.CoreV1.ListNamespacedEventAsync("default", fieldSelector: "involvedObject.name=crasher")).Items;
+        Assert.Equal(2, events.Count(e => e is { Reason: "BackOff", Type: "Warning" }));
     }
 
     [Fact]

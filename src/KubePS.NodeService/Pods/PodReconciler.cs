@@ -29,6 +29,9 @@ public sealed class PodReconciler(
     TimeProvider clock,
     ILogger<PodReconciler> logger)
 {
+    // Exited containers whose back-off was reported, so the BackOff event is recorded once per crash.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _backingOff = new();
+
     public async Task ReconcileAsync(V1Pod pod, CancellationToken cancellationToken)
     {
         var uid = pod.Metadata.Uid;
@@ -179,9 +182,17 @@ public sealed class PodReconciler(
             if (current.FinishedAt is { } finished && clock.GetUtcNow().UtcDateTime < finished + delay)
             {
                 signal.WakeAt(pod.Metadata.Uid, finished + delay);
+                if (_backingOff.TryAdd(current.Id, true))
+                {
+                    await events.RecordAsync(pod, container.Name, PodEvents.Warning, "BackOff",
+                        $"Back-off restarting failed container {container.Name} in pod {pod.Metadata.Name}_{pod.Metadata.NamespaceProperty}({pod.Metadata.Uid})", cancellationToken);
+                }
+
                 return new ContainerWaiting("CrashLoopBackOff",
                     $"back-off {(int)delay.TotalSeconds}s restarting failed container={container.Name} pod={pod.Metadata.Name}_{pod.Metadata.NamespaceProperty}({pod.Metadata.Uid})");
             }
+
+            _backingOff.TryRemove(current.Id, out _);
 
             // The exited instance stays as the previous one (for --previous logs); older ones go.
             foreach (var old in instances.Skip(1))
