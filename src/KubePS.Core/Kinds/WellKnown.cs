@@ -8,6 +8,9 @@ public static class WellKnown
     public const string NodeLeaseNamespace = "kube-node-lease";
     public static readonly IReadOnlyList<string> InitialNamespaces = [DefaultNamespace, SystemNamespace, NodeLeaseNamespace];
 
+    /// <summary>The WebSocket subprotocols of pods/exec that KubePS speaks, preferred first (kubectl offers v5, KubernetesClient v4).</summary>
+    public static readonly IReadOnlyList<string> ExecProtocols = ["v5.channel.k8s.io", "v4.channel.k8s.io"];
+
     /// <summary>The annotation that makes a StorageClass the one claims without a class get.</summary>
     public const string DefaultStorageClassAnnotation = "storageclass.kubernetes.io/is-default-class";
 

@@ -122,9 +122,7 @@ public sealed class MetricsApi(ObjectService objects, ClusterCredentials credent
 
     private async Task<NodeSummary?> SummaryAsync(V1Node node, CancellationToken ct)
     {
-        var address = node.Status?.Addresses?.FirstOrDefault(a => a.Type == "InternalIP")?.Address;
-        var port = node.Status?.DaemonEndpoints?.KubeletEndpoint?.Port;
-        if (address is null || port is null or 0 || node.Status?.Conditions?.Any(c => c is { Type: "Ready", Status: "True" }) != true)
+        if (PodNodeLocator.EndpointOf(node) is not var (address, port) || node.Status?.Conditions?.Any(c => c is { Type: "Ready", Status: "True" }) != true)
         {
             return null;
         }

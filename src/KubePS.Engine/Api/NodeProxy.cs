@@ -25,12 +25,7 @@ public sealed class NodeProxy(ObjectService objects, ClusterCredentials credenti
     {
         var ct = context.RequestAborted;
         var node = KubeJson.ToTyped<V1Node>(await objects.GetAsync(KindRegistry.Node, null, nodeName, ct));
-        var address = node.Status?.Addresses?.FirstOrDefault(a => a.Type == "InternalIP")?.Address;
-        var port = node.Status?.DaemonEndpoints?.KubeletEndpoint?.Port;
-        if (address is null || port is null or 0)
-        {
-            throw ApiException.ServiceUnavailable($"node {nodeName} does not publish an endpoint to proxy to");
-        }
+        var (address, port) = PodNodeLocator.RequireEndpoint(node, "proxying");
 
         // What is proxied may be large (an image archive); the node sets its own limits.
         context.Features.Get<IHttpMaxRequestBodySizeFeature>()!.MaxRequestBodySize = null;

@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using KubePS.Core.Kinds;
 using KubePS.Engine.Auth;
 using Microsoft.AspNetCore.Http;
 
@@ -12,7 +13,6 @@ namespace KubePS.Engine.Api;
 /// </summary>
 public sealed class PodExecProxy(PodNodeLocator nodes, ClusterCredentials credentials)
 {
-    private static readonly string[] Protocols = ["v5.channel.k8s.io", "v4.channel.k8s.io"];
     private static readonly string[] PassedOptions = ["command", "stdin", "stdout", "stderr", "tty"];
 
     public async Task RelayAsync(HttpContext context, string ns, string name)
@@ -30,8 +30,8 @@ public sealed class PodExecProxy(PodNodeLocator nodes, ClusterCredentials creden
             throw ApiException.BadRequest("exec needs a WebSocket upgrade (Upgrade: websocket); SPDY is not served");
         }
 
-        var protocol = Protocols.FirstOrDefault(context.WebSockets.WebSocketRequestedProtocols.Contains)
-            ?? throw ApiException.BadRequest($"exec needs one of the WebSocket subprotocols {string.Join(", ", Protocols)}");
+        var protocol = WellKnown.ExecProtocols.FirstOrDefault(context.WebSockets.WebSocketRequestedProtocols.Contains)
+            ?? throw ApiException.BadRequest($"exec needs one of the WebSocket subprotocols {string.Join(", ", WellKnown.ExecProtocols)}");
         if (query["command"].Count == 0)
         {
             throw ApiException.BadRequest("you must specify at least one command for the container");

@@ -19,15 +19,20 @@ public sealed class PodNodeLocator(ObjectService objects)
         }
 
         var node = KubeJson.ToTyped<V1Node>(await objects.GetAsync(KindRegistry.Node, null, pod.Spec.NodeName, cancellationToken));
-        var address = node.Status?.Addresses?.FirstOrDefault(a => a.Type == "InternalIP")?.Address;
-        var port = node.Status?.DaemonEndpoints?.KubeletEndpoint?.Port;
-        if (address is null || port is null or 0)
-        {
-            throw ApiException.ServiceUnavailable($"node {node.Metadata.Name} does not publish an endpoint for {purpose}");
-        }
-
-        return new PodOnNode(pod, container, node.Metadata.Name, address, port.Value);
+        var (address, port) = RequireEndpoint(node, purpose);
+        return new PodOnNode(pod, container, node.Metadata.Name, address, port);
     }
+
+    /// <summary>The node service's endpoint as its Node publishes it (InternalIP and the kubelet port), or null.</summary>
+    public static (string Address, int Port)? EndpointOf(V1Node node) =>
+        node.Status?.Addresses?.FirstOrDefault(a => a.Type == "InternalIP")?.Address is { } address
+        && node.Status.DaemonEndpoints?.KubeletEndpoint?.Port is { } port and not 0
+            ? (address, port)
+            : null;
+
+    /// <summary>The endpoint, or 503 saying the node publishes none for <paramref name="purpose"/>.</summary>
+    public static (string Address, int Port) RequireEndpoint(V1Node node, string purpose) =>
+        EndpointOf(node) ?? throw ApiException.ServiceUnavailable($"node {node.Metadata.Name} does not publish an endpoint for {purpose}");
 
     private static string ContainerOf(V1Pod pod, string requested)
     {

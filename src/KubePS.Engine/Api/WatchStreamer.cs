@@ -14,6 +14,7 @@ public sealed class WatchStreamer(IObjectStore store, TablePrinter printer, IHos
 {
     private static readonly TimeSpan BookmarkInterval = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(30);
+    private static readonly byte[] LineEnd = "}\n"u8.ToArray();
 
     public async Task StreamAsync(HttpContext context, ResourceRequest request)
     {
@@ -157,7 +158,7 @@ public sealed class WatchStreamer(IObjectStore store, TablePrinter printer, IHos
     {
         await response.Body.WriteAsync(Encoding.UTF8.GetBytes($"{{\"type\":\"{type}\",\"object\":"), token);
         await response.Body.WriteAsync(objectJson, token);
-        await response.Body.WriteAsync("}\n"u8.ToArray(), token);
+        await response.Body.WriteAsync(LineEnd, token);
     }
 
     private static async Task WriteLineAsync(HttpResponse response, string type, JsonNode obj, CancellationToken token)

@@ -151,7 +151,7 @@ public sealed class GarbageCollector(ObjectService objects, ILogger<GarbageColle
             && await AllOwnersGoneAsync(item, cancellationToken))
         {
             logger.LogInformation("Deleting {Kind} {Namespace}/{Name}: its owners are gone", item.Kind.Kind, item.Meta.NamespaceProperty, item.Meta.Name);
-            await TryAsync(() => objects.DeleteAsync(item.Kind, item.Meta.NamespaceProperty, item.Meta.Name, null, false, cancellationToken));
+            await ConcurrentWrites.TolerateRaceAsync(() => objects.DeleteAsync(item.Kind, item.Meta.NamespaceProperty, item.Meta.Name, null, false, cancellationToken));
         }
 
         return false;
@@ -164,7 +164,7 @@ public sealed class GarbageCollector(ObjectService objects, ILogger<GarbageColle
             var updated = (JsonObject)dependent.Object.DeepClone();
             var kept = (dependent.Meta.OwnerReferences ?? []).Where(r => r.Uid != owner.Meta.Uid).ToList();
             updated["metadata"]!["ownerReferences"] = kept.Count == 0 ? null : KubeJson.ToNode(new V1ObjectMeta { OwnerReferences = kept })["ownerReferences"]!.DeepClone();
-            await TryAsync(() => objects.UpdateAsync(dependent.Kind, dependent.Meta.NamespaceProperty, dependent.Meta.Name, updated, null, false, cancellationToken));
+            await ConcurrentWrites.TolerateRaceAsync(() => objects.UpdateAsync(dependent.Kind, dependent.Meta.NamespaceProperty, dependent.Meta.Name, updated, null, false, cancellationToken));
         }
 
         await RemoveFinalizerAsync(owner, GarbageCollection.OrphanFinalizer, cancellationToken);
@@ -182,7 +182,7 @@ public sealed class GarbageCollector(ObjectService objects, ILogger<GarbageColle
         foreach (var dependent in dependents.Where(d => d.Meta.DeletionTimestamp is null))
         {
             var options = new V1DeleteOptions { PropagationPolicy = "Foreground" };
-            await TryAsync(() => objects.DeleteAsync(dependent.Kind, dependent.Meta.NamespaceProperty, dependent.Meta.Name, options, false, cancellationToken));
+            await ConcurrentWrites.TolerateRaceAsync(() => objects.DeleteAsync(dependent.Kind, dependent.Meta.NamespaceProperty, dependent.Meta.Name, options, false, cancellationToken));
         }
 
         return false;
@@ -221,18 +221,6 @@ public sealed class GarbageCollector(ObjectService objects, ILogger<GarbageColle
     {
         var updated = (JsonObject)owner.Object.DeepClone();
         updated["metadata"]!["finalizers"] = new JsonArray(owner.Meta.Finalizers.Where(f => f != finalizer).Select(f => (JsonNode?)f).ToArray());
-        await TryAsync(() => objects.UpdateAsync(owner.Kind, owner.Meta.NamespaceProperty, owner.Meta.Name, updated, null, false, cancellationToken));
-    }
-
-    // Conflicts and disappearances are normal under concurrent writers; the object's next event brings it back.
-    private static async Task TryAsync(Func<Task> action)
-    {
-        try
-        {
-            await action();
-        }
-        catch (ApiException e) when (e.Code is 404 or 409)
-        {
-        }
+        await ConcurrentWrites.TolerateRaceAsync(() => objects.UpdateAsync(owner.Kind, owner.Meta.NamespaceProperty, owner.Meta.Name, updated, null, false, cancellationToken));
     }
 }

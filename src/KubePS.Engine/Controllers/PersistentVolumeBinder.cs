@@ -51,7 +51,7 @@ public sealed class PersistentVolumeBinder(ObjectService objects, LocalVolumeFol
 
         foreach (var claim in claims.Where(c => c.Metadata.DeletionTimestamp is null && c.Status?.Phase != "Bound"))
         {
-            await TryAsync(() => BindAsync(claim, volumes, classes, defaultClass, cancellationToken));
+            await ConcurrentWrites.TolerateRaceAsync(() => BindAsync(claim, volumes, classes, defaultClass, cancellationToken));
         }
 
         var live = claims.ToDictionary(c => c.Metadata.Uid);
@@ -59,7 +59,7 @@ public sealed class PersistentVolumeBinder(ObjectService objects, LocalVolumeFol
         {
             if (!live.ContainsKey(volume.Spec.ClaimRef.Uid))
             {
-                await TryAsync(() => ReleaseAsync(volume, cancellationToken));
+                await ConcurrentWrites.TolerateRaceAsync(() => ReleaseAsync(volume, cancellationToken));
             }
         }
     }
@@ -173,17 +173,5 @@ public sealed class PersistentVolumeBinder(ObjectService objects, LocalVolumeFol
     {
         var updated = await objects.UpdateAsync(kind, obj.Metadata.NamespaceProperty, obj.Metadata.Name, KubeJson.ToNode(obj), subresource, dryRun: false, cancellationToken);
         return KubeJson.ToTyped<T>(updated);
-    }
-
-    // Conflicts and disappearances are normal beside other writers; the next pass starts from the new state.
-    private static async Task TryAsync(Func<Task> action)
-    {
-        try
-        {
-            await action();
-        }
-        catch (ApiException e) when (e.Code is 404 or 409)
-        {
-        }
     }
 }

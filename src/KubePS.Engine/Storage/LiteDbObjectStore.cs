@@ -44,7 +44,7 @@ public sealed class LiteDbObjectStore : IObjectStore
         {
             var json = document["data"].AsString;
             var key = KeyOf(document["_id"].AsString);
-            ObjectsOf(document["kind"].AsString)[key] = new Entry(json, ResourceVersionOf(JsonNode.Parse(json)!.AsObject()));
+            ObjectsOf(document["kind"].AsString)[key] = new Entry(Encoding.UTF8.GetBytes(json), ResourceVersionOf(JsonNode.Parse(json)!.AsObject()));
         }
 
         _cache = new WatchCache(watchCacheSize, _resourceVersion);
@@ -108,7 +108,7 @@ public sealed class LiteDbObjectStore : IObjectStore
             {
                 foreach (var entry in Scan(kind, ns))
                 {
-                    watch.Deliver(new StoreEvent(StoreEventType.Added, watch.KindKey, ns, entry.ResourceVersion, Encoding.UTF8.GetBytes(entry.Json)));
+                    watch.Deliver(new StoreEvent(StoreEventType.Added, watch.KindKey, ns, entry.ResourceVersion, entry.Json));
                 }
             }
 
@@ -287,9 +287,10 @@ public sealed class LiteDbObjectStore : IObjectStore
             }
         }
 
-        staged[(kindKey, key)] = type == StoreEventType.Deleted ? null : new Entry(json, resourceVersion);
+        var bytes = Encoding.UTF8.GetBytes(json);
+        staged[(kindKey, key)] = type == StoreEventType.Deleted ? null : new Entry(bytes, resourceVersion);
         write.Result = obj;
-        return new StoreEvent(type, kindKey, write.Namespace, resourceVersion, Encoding.UTF8.GetBytes(json));
+        return new StoreEvent(type, kindKey, write.Namespace, resourceVersion, bytes);
     }
 
     // Called under _sync.
@@ -310,7 +311,7 @@ public sealed class LiteDbObjectStore : IObjectStore
         return objects;
     }
 
-    private static JsonObject Parse(string json) => JsonNode.Parse(json)!.AsObject();
+    private static JsonObject Parse(byte[] json) => JsonNode.Parse(json)!.AsObject();
 
     private static long ResourceVersionOf(JsonObject obj) =>
         long.TryParse(obj["metadata"]?["resourceVersion"]?.GetValue<string>(), out var rv) ? rv : 0;
@@ -331,7 +332,8 @@ public sealed class LiteDbObjectStore : IObjectStore
         return new ObjectKey(parts[1], parts[2]);
     }
 
-    private sealed record Entry(string Json, long ResourceVersion);
+    /// <summary>An object as committed: its UTF-8 JSON, shared read-only by every reader and watch event.</summary>
+    private sealed record Entry(byte[] Json, long ResourceVersion);
 
     private readonly record struct ObjectKey(string Namespace, string Name)
     {
