@@ -55,7 +55,7 @@ public sealed class SetKubeConfigMapCommand : SetNamespacedKubeObjectCmdlet<V1Co
     {
         if (Data is not null)
         {
-            current.Data = Strings(Data);
+            current.Data = Values.Strings(Data);
         }
     }
 

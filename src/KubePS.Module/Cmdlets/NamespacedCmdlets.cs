@@ -151,7 +151,7 @@ public abstract class SetKubeObjectCmdlet<TObject> : KubeCmdlet
             var item = InputObject ?? await ReadAsync(name, ct);
             if (Labels is not null)
             {
-                item.Metadata.Labels = Strings(Labels);
+                item.Metadata.Labels = Values.Strings(Labels);
             }
 
             Change(item);
@@ -162,9 +162,6 @@ public abstract class SetKubeObjectCmdlet<TObject> : KubeCmdlet
             }
         });
     }
-
-    /// <summary>A hashtable's entries as strings, the way labels and data are given.</summary>
-    protected static Dictionary<string, string> Strings(System.Collections.Hashtable table) => Values.Strings(table);
 }
 
 /// <summary>Set-Kube&lt;Kind&gt; for a namespaced kind.</summary>

@@ -17,19 +17,17 @@ namespace KubePS.NodeService.Exec;
 /// </summary>
 public sealed class ContainerExecEndpoint(IContainerRuntime runtime, NodeOptions options)
 {
-    public static readonly string[] Protocols = ["v5.channel.k8s.io", "v4.channel.k8s.io"];
-
     private const byte Stdin = 0, Stdout = 1, Stderr = 2, Error = 3, Resize = 4, Close = 255;
 
     public async Task HandleAsync(HttpContext context, string ns, string pod, string container)
     {
         var ct = context.RequestAborted;
         var query = context.Request.Query;
-        var protocol = Protocols.FirstOrDefault(context.WebSockets.WebSocketRequestedProtocols.Contains);
+        var protocol = WellKnown.ExecProtocols.FirstOrDefault(context.WebSockets.WebSocketRequestedProtocols.Contains);
         if (!context.WebSockets.IsWebSocketRequest || protocol is null)
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
-            await context.Response.WriteAsync($"exec needs a WebSocket with one of the subprotocols {string.Join(", ", Protocols)}", ct);
+            await context.Response.WriteAsync($"exec needs a WebSocket with one of the subprotocols {string.Join(", ", WellKnown.ExecProtocols)}", ct);
             return;
         }
 

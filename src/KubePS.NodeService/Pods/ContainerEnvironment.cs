@@ -1,8 +1,6 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using k8s;
-using k8s.Autorest;
 using k8s.Models;
 
 namespace KubePS.NodeService.Pods;
@@ -21,7 +19,7 @@ public sealed class ContainerEnvironment(IKubernetes api)
     public async Task<ResolvedEnvironment> ResolveAsync(V1Pod pod, V1Container container, string? podIp, string hostIp, CancellationToken cancellationToken)
     {
         var ns = pod.Metadata.NamespaceProperty;
-        var sources = new Sources(api, ns);
+        var sources = new ObjectSources(api, ns);
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var order = new List<string>();
         void Set(string name, string value)
@@ -40,9 +38,9 @@ public sealed class ContainerEnvironment(IKubernetes api)
             var data = from.ConfigMapRef is { } cm ? await sources.ConfigMapAsync(cm.Name, cm.Optional == true, cancellationToken)
                 : from.SecretRef is { } s ? await sources.SecretAsync(s.Name, s.Optional == true, cancellationToken)
                 : null;
-            foreach (var (key, value) in data ?? new Dictionary<string, string>())
+            foreach (var (key, value) in data ?? new Dictionary<string, byte[]>())
             {
-                Set(prefix + key, value);
+                Set(prefix + key, Encoding.UTF8.GetString(value));
             }
         }
 
@@ -99,8 +97,8 @@ public sealed class ContainerEnvironment(IKubernetes api)
         return result.ToString();
     }
 
-    private static string? Key(IReadOnlyDictionary<string, string>? data, string key, bool optional, string source) =>
-        data?.TryGetValue(key, out var value) == true ? value
+    private static string? Key(IReadOnlyDictionary<string, byte[]>? data, string key, bool optional, string source) =>
+        data?.TryGetValue(key, out var value) == true ? Encoding.UTF8.GetString(value)
         : optional || data is null ? null
         : throw new ContainerConfigException($"couldn't find key {key} in {source}");
 
@@ -147,52 +145,6 @@ public sealed class ContainerEnvironment(IKubernetes api)
             : 0;
         var divisor = selector.Divisor?.ToDecimal() is { } d && d > 0 ? d : 1;
         return Math.Ceiling(amount / divisor).ToString(CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>ConfigMaps and Secrets read once per resolution.</summary>
-    private sealed class Sources(IKubernetes api, string ns)
-    {
-        private readonly Dictionary<string, IReadOnlyDictionary<string, string>?> _read = [];
-
-        public Task<IReadOnlyDictionary<string, string>?> ConfigMapAsync(string name, bool optional, CancellationToken cancellationToken) =>
-            ReadAsync("configmap", name, optional, async () =>
-            {
-                var map = await api.CoreV1.ReadNamespacedConfigMapAsync(name, ns, cancellationToken: cancellationToken);
-                return new Dictionary<string, string>(map.Data ?? new Dictionary<string, string>());
-            });
-
-        public Task<IReadOnlyDictionary<string, string>?> SecretAsync(string name, bool optional, CancellationToken cancellationToken) =>
-            ReadAsync("secret", name, optional, async () =>
-            {
-                var secret = await api.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: cancellationToken);
-                var data = (secret.Data ?? new Dictionary<string, byte[]>()).ToDictionary(p => p.Key, p => Encoding.UTF8.GetString(p.Value));
-                foreach (var (key, value) in secret.StringData ?? new Dictionary<string, string>())
-                {
-                    data[key] = value;
-                }
-
-                return data;
-            });
-
-        private async Task<IReadOnlyDictionary<string, string>?> ReadAsync(
-            string kind, string name, bool optional, Func<Task<Dictionary<string, string>>> read)
-        {
-            var key = kind + "/" + name;
-            if (_read.TryGetValue(key, out var known))
-            {
-                return known ?? (optional ? null : throw new ContainerConfigException($"{kind} \"{name}\" not found"));
-            }
-
-            try
-            {
-                return _read[key] = await read();
-            }
-            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
-            {
-                _read[key] = null;
-                return optional ? null : throw new ContainerConfigException($"{kind} \"{name}\" not found");
-            }
-        }
     }
 }
 

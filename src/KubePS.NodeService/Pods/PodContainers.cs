@@ -20,6 +20,9 @@ public sealed class PodContainers(IReadOnlyList<RuntimeContainer> all)
         .OrderByDescending(RestartCount)
         .ToList();
 
+    /// <summary>Whether any app container of <paramref name="pod"/> was created in this sandbox: then its init containers are done.</summary>
+    public bool AppContainersCreated(k8s.Models.V1Pod pod) => pod.Spec.Containers.Any(c => Instances(c.Name).Count > 0);
+
     public static int RestartCount(RuntimeContainer container) =>
         int.TryParse(container.Label(WellKnown.ContainerLabels.RestartCount), out var count) ? count : 0;
 }

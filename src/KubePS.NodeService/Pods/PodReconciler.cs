@@ -136,7 +136,7 @@ public sealed class PodReconciler(
     private async Task<bool> InitializeAsync(
         V1Pod pod, StartContext context, PodContainers containers, Dictionary<string, ContainerWaiting> waiting, CancellationToken cancellationToken)
     {
-        if (pod.Spec.Containers.Any(c => containers.Instances(c.Name).Count > 0))
+        if (containers.AppContainersCreated(pod))
         {
             return true;
         }

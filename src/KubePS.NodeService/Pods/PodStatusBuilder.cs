@@ -13,7 +13,7 @@ public static class PodStatusBuilder
         now = Seconds(now)!.Value;
         var old = pod.Status ?? new V1PodStatus();
         var inits = (pod.Spec.InitContainers ?? []).Select(c => InitContainerStatus(c, containers.Instances(c.Name), waiting.GetValueOrDefault(c.Name), probes)).ToList();
-        var initialized = inits.All(s => s.State.Terminated?.ExitCode == 0) || pod.Spec.Containers.Any(c => containers.Instances(c.Name).Count > 0);
+        var initialized = inits.All(s => s.State.Terminated?.ExitCode == 0) || containers.AppContainersCreated(pod);
         var statuses = pod.Spec.Containers.Select(c => initialized
             ? ContainerStatus(c, containers.Instances(c.Name), waiting.GetValueOrDefault(c.Name), probes)
             : ContainerStatus(c, [], new ContainerWaiting("PodInitializing", null), probes)).ToList();

@@ -1,4 +1,3 @@
-using System.Text;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -26,11 +25,12 @@ public sealed class VolumeManager(IKubernetes api, IContainerRuntime runtime, No
     public async Task<IReadOnlyDictionary<string, VolumeSource>> SetUpAsync(V1Pod pod, string? podIp, CancellationToken cancellationToken)
     {
         var sources = new Dictionary<string, VolumeSource>();
+        var objects = new ObjectSources(api, pod.Metadata.NamespaceProperty);
         foreach (var volume in pod.Spec.Volumes ?? [])
         {
             try
             {
-                sources[volume.Name] = await SetUpAsync(pod, volume, podIp, cancellationToken);
+                sources[volume.Name] = await SetUpAsync(pod, volume, podIp, objects, cancellationToken);
             }
             catch (ContainerConfigException e)
             {
@@ -79,7 +79,7 @@ public sealed class VolumeManager(IKubernetes api, IContainerRuntime runtime, No
         await runtime.RemoveMemoryVolumesAsync(options.NodeName, podUids, cancellationToken);
     }
 
-    private async Task<VolumeSource> SetUpAsync(V1Pod pod, V1Volume volume, string? podIp, CancellationToken cancellationToken)
+    private async Task<VolumeSource> SetUpAsync(V1Pod pod, V1Volume volume, string? podIp, ObjectSources objects, CancellationToken cancellationToken)
     {
         var folder = Path.Combine(PodsFolder, pod.Metadata.Uid, "volumes", volume.Name);
         switch (volume)
@@ -101,7 +101,7 @@ public sealed class VolumeManager(IKubernetes api, IContainerRuntime runtime, No
             case { PersistentVolumeClaim: { } claim }:
                 return new VolumeSource(await ClaimPathAsync(pod.Metadata.NamespaceProperty, claim.ClaimName, cancellationToken), claim.ReadOnlyProperty == true);
             default:
-                var files = await FilesAsync(pod, volume, podIp, cancellationToken);
+                var files = await FilesAsync(pod, volume, podIp, objects, cancellationToken);
                 if (files is null)
                 {
                     throw new ContainerConfigException("this kind of volume is not supported by this node");
@@ -112,15 +112,14 @@ public sealed class VolumeManager(IKubernetes api, IContainerRuntime runtime, No
         }
     }
 
-    private async Task<IReadOnlyList<ProjectedFile>?> FilesAsync(V1Pod pod, V1Volume volume, string? podIp, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<ProjectedFile>?> FilesAsync(V1Pod pod, V1Volume volume, string? podIp, ObjectSources objects, CancellationToken cancellationToken)
     {
-        var ns = pod.Metadata.NamespaceProperty;
         switch (volume)
         {
             case { ConfigMap: { } cm }:
-                return ProjectedFiles.FromData(await ConfigMapAsync(ns, cm.Name, cm.Optional == true, cancellationToken), cm.Items, cm.DefaultMode, cm.Optional == true, $"configmap \"{cm.Name}\"");
+                return ProjectedFiles.FromData(await objects.ConfigMapAsync(cm.Name, cm.Optional == true, cancellationToken), cm.Items, cm.DefaultMode, cm.Optional == true, $"configmap \"{cm.Name}\"");
             case { Secret: { } secret }:
-                return ProjectedFiles.FromData(await SecretAsync(ns, secret.SecretName, secret.Optional == true, cancellationToken), secret.Items, secret.DefaultMode, secret.Optional == true, $"secret \"{secret.SecretName}\"");
+                return ProjectedFiles.FromData(await objects.SecretAsync(secret.SecretName, secret.Optional == true, cancellationToken), secret.Items, secret.DefaultMode, secret.Optional == true, $"secret \"{secret.SecretName}\"");
             case { DownwardAPI: { } downward }:
                 return ProjectedFiles.FromDownwardApi(pod, downward.Items, downward.DefaultMode, podIp, options.BindAddress);
             case { Projected: { } projected }:
@@ -129,8 +128,8 @@ public sealed class VolumeManager(IKubernetes api, IContainerRuntime runtime, No
                 {
                     files.AddRange(source switch
                     {
-                        { ConfigMap: { } cm } => ProjectedFiles.FromData(await ConfigMapAsync(ns, cm.Name, cm.Optional == true, cancellationToken), cm.Items, projected.DefaultMode, cm.Optional == true, $"configmap \"{cm.Name}\""),
-                        { Secret: { } s } => ProjectedFiles.FromData(await SecretAsync(ns, s.Name, s.Optional == true, cancellationToken), s.Items, projected.DefaultMode, s.Optional == true, $"secret \"{s.Name}\""),
+                        { ConfigMap: { } cm } => ProjectedFiles.FromData(await objects.ConfigMapAsync(cm.Name, cm.Optional == true, cancellationToken), cm.Items, projected.DefaultMode, cm.Optional == true, $"configmap \"{cm.Name}\""),
+                        { Secret: { } s } => ProjectedFiles.FromData(await objects.SecretAsync(s.Name, s.Optional == true, cancellationToken), s.Items, projected.DefaultMode, s.Optional == true, $"secret \"{s.Name}\""),
                         { DownwardAPI: { } d } => ProjectedFiles.FromDownwardApi(pod, d.Items, projected.DefaultMode, podIp, options.BindAddress),
                         _ => throw new ContainerConfigException("only configMap, secret and downwardAPI sources can be projected on this node"),
                     });
@@ -142,35 +141,20 @@ public sealed class VolumeManager(IKubernetes api, IContainerRuntime runtime, No
         }
     }
 
-    private async Task<IReadOnlyDictionary<string, byte[]>?> ConfigMapAsync(string ns, string name, bool optional, CancellationToken cancellationToken)
-    {
-        var map = await ReadAsync(() => api.CoreV1.ReadNamespacedConfigMapAsync(name, ns, cancellationToken: cancellationToken), optional, $"configmap \"{name}\" not found");
-        if (map is null)
-        {
-            return null;
-        }
-
-        var data = (map.Data ?? new Dictionary<string, string>()).ToDictionary(p => p.Key, p => Encoding.UTF8.GetBytes(p.Value));
-        foreach (var (key, value) in map.BinaryData ?? new Dictionary<string, byte[]>())
-        {
-            data[key] = value;
-        }
-
-        return data;
-    }
-
-    private async Task<IReadOnlyDictionary<string, byte[]>?> SecretAsync(string ns, string name, bool optional, CancellationToken cancellationToken)
-    {
-        var secret = await ReadAsync(() => api.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: cancellationToken), optional, $"secret \"{name}\" not found");
-        return secret is null ? null : new Dictionary<string, byte[]>(secret.Data ?? new Dictionary<string, byte[]>());
-    }
-
     // A claim mounts the folder of the volume it is bound to.
     private async Task<string> ClaimPathAsync(string ns, string claimName, CancellationToken cancellationToken)
     {
-        var claim = await ReadAsync(() => api.CoreV1.ReadNamespacedPersistentVolumeClaimAsync(claimName, ns, cancellationToken: cancellationToken), false,
-            $"persistentvolumeclaim \"{claimName}\" not found");
-        if (claim!.Status?.Phase != "Bound" || string.IsNullOrEmpty(claim.Spec.VolumeName))
+        V1PersistentVolumeClaim claim;
+        try
+        {
+            claim = await api.CoreV1.ReadNamespacedPersistentVolumeClaimAsync(claimName, ns, cancellationToken: cancellationToken);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            throw new ContainerConfigException($"persistentvolumeclaim \"{claimName}\" not found");
+        }
+
+        if (claim.Status?.Phase != "Bound" || string.IsNullOrEmpty(claim.Spec.VolumeName))
         {
             throw new ContainerConfigException($"persistentvolumeclaim \"{claimName}\" is not bound");
         }
@@ -179,19 +163,6 @@ public sealed class VolumeManager(IKubernetes api, IContainerRuntime runtime, No
         var path = volume.Spec.HostPath?.Path ?? volume.Spec.Local?.Path
             ?? throw new ContainerConfigException($"persistentvolume \"{volume.Metadata.Name}\" is neither hostPath nor local");
         return HostPathVolume.Prepare(path, "DirectoryOrCreate");
-    }
-
-    private static async Task<T?> ReadAsync<T>(Func<Task<T>> read, bool optional, string notFound)
-        where T : class
-    {
-        try
-        {
-            return await read();
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            return optional ? null : throw new ContainerConfigException(notFound);
-        }
     }
 
     // An emptyDir is writable by every user a container may run as, as the kubelet makes it.
