@@ -3,6 +3,7 @@ using KubePS.Core.Config;
 using KubePS.Engine.Api;
 using KubePS.Engine.Auth;
 using KubePS.Engine.Controllers;
+using KubePS.Engine.Controllers.Framework;
 using KubePS.Engine.Metrics;
 using KubePS.Engine.Scheduling;
 using KubePS.Engine.Storage;
@@ -83,6 +84,10 @@ public static class EngineHost
             services.AddHostedService<Scheduler>();
             services.AddHostedService<NamespaceController>();
             services.AddHostedService<GarbageCollector>();
+            services.AddSingleton<SharedInformers>();
+            services.AddHostedService(sp => sp.GetRequiredService<SharedInformers>());
+            services.AddSingleton<PodControl>();
+            services.AddHostedService<ReplicaSetController>();
             services.AddSingleton(new LocalVolumeFolder(Path.Combine(root, "volumes")));
             services.AddHostedService<PersistentVolumeBinder>();
 

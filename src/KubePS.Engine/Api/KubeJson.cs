@@ -16,6 +16,9 @@ public static class KubeJson
 
     public static object ToTyped(JsonObject obj, Type type) => obj.Deserialize(type, Options)!;
 
+    /// <summary>A deep copy of a typed object, free to change without touching the original.</summary>
+    public static T Clone<T>(T typed) => JsonSerializer.Deserialize<T>(JsonSerializer.SerializeToUtf8Bytes(typed, Options), Options)!;
+
     public static JsonObject ToNode(object typed) => JsonSerializer.SerializeToNode(typed, typed.GetType(), Options)!.AsObject();
 
     // KubernetesClient's V1Status converter only reads; statuses are written with the plain settings.

@@ -54,6 +54,8 @@ public interface IKubeObjectReference
 public sealed record ObjectReference(string ApiVersion, string Kind, string? Namespace, string Name, string? Uid, string? ResourceVersion)
     : IKubeObjectReference
 {
-    public static ObjectReference Of(V1Pod pod) =>
-        new("v1", "Pod", pod.Metadata.NamespaceProperty, pod.Metadata.Name, pod.Metadata.Uid, pod.Metadata.ResourceVersion);
+    public static ObjectReference Of(V1Pod pod) => Of(KindRegistry.Pod, pod.Metadata);
+
+    public static ObjectReference Of(KindInfo kind, V1ObjectMeta meta) =>
+        new(kind.ApiVersion, kind.Kind, meta.NamespaceProperty, meta.Name, meta.Uid, meta.ResourceVersion);
 }
