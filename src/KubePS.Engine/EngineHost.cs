@@ -88,6 +88,7 @@ public static class EngineHost
             services.AddHostedService(sp => sp.GetRequiredService<SharedInformers>());
             services.AddSingleton<PodControl>();
             services.AddHostedService<ReplicaSetController>();
+            services.AddHostedService<DeploymentController>();
             services.AddSingleton(new LocalVolumeFolder(Path.Combine(root, "volumes")));
             services.AddHostedService<PersistentVolumeBinder>();
 
