@@ -53,4 +53,19 @@ internal static class Messages
     public static string NotFoundAnywhere(string kind, string name) => $"{kind} \"{name}\" not found in any namespace";
 
     public static string NamespaceTarget(string name) => $"namespace {name}";
+
+    public static string ContainerRequired(string names) => $"The pod template has several containers ({names}); name one with -Container.";
+
+    public static string NoSuchContainer(string name, string names) => $"The pod template has no container \"{name}\"; it has {names}.";
+
+    public const string RolloutActivity = "Waiting for rollout";
+
+    public static string RevisionNotFound(string deployment, long revision) => $"Deployment \"{deployment}\" has no revision {revision}.";
+
+    public static string NoPreviousRevision(string deployment) => $"Deployment \"{deployment}\" has no previous revision to roll back to.";
+
+    public static string RolloutUnchanged(string deployment, long revision) =>
+        $"Skipped the rollback of deployment \"{deployment}\": its template already matches revision {revision}.";
+
+    public static string RolloutDeadlineExceeded(string deployment) => $"Deployment \"{deployment}\" exceeded its progress deadline.";
 }

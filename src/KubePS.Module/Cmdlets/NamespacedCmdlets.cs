@@ -2,6 +2,7 @@ using System.Management.Automation;
 using k8s;
 using k8s.Models;
 using KubePS.Module.Completion;
+using KubePS.Module.Errors;
 
 namespace KubePS.Module.Cmdlets;
 
@@ -109,6 +110,8 @@ public abstract class RemoveNamespacedKubeObjectCmdlet<TObject> : RemoveKubeObje
 public abstract class SetKubeObjectCmdlet<TObject> : KubeCmdlet
     where TObject : class, IKubernetesObject<V1ObjectMeta>
 {
+    private const int ConflictRetries = 5;
+
     /// <summary>The name of the object to change.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Name")]
     [ArgumentCompleter(typeof(ObjectNameCompleter))]
@@ -148,19 +151,35 @@ public abstract class SetKubeObjectCmdlet<TObject> : KubeCmdlet
 
         RunForItem(name, async (writer, ct) =>
         {
-            var item = InputObject ?? await ReadAsync(name, ct);
+            var stored = await ChangeAndStoreAsync(name, ct);
+            if (PassThru)
+            {
+                writer.Object(stored);
+            }
+        });
+    }
+
+    // By name, a write that loses a race with a controller's (a status update) reads again and
+    // retries, as kubectl's patches do; an -InputObject's 409 is the user's to see.
+    private async Task<TObject> ChangeAndStoreAsync(string name, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var item = InputObject ?? await ReadAsync(name, cancellationToken);
             if (Labels is not null)
             {
                 item.Metadata.Labels = Values.Strings(Labels);
             }
 
             Change(item);
-            var stored = await ReplaceAsync(item, ct);
-            if (PassThru)
+            try
             {
-                writer.Object(stored);
+                return await ReplaceAsync(item, cancellationToken);
             }
-        });
+            catch (Exception e) when (InputObject is null && attempt < ConflictRetries && KubeErrors.IsConflict(e))
+            {
+            }
+        }
     }
 }
 

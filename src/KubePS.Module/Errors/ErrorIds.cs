@@ -20,4 +20,7 @@ public static class ErrorIds
     public const string Timeout = "KubePS.Timeout";
     public const string CommandError = "KubePS.CommandError";
     public const string ImageImportFailed = "KubePS.ImageImportFailed";
+    public const string ContainerNotFound = "KubePS.ContainerNotFound";
+    public const string RevisionNotFound = "KubePS.RevisionNotFound";
+    public const string RolloutFailed = "KubePS.RolloutFailed";
 }

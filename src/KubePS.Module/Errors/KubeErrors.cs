@@ -24,6 +24,9 @@ public static class KubeErrors
     public static bool IsNotFound(Exception exception) =>
         exception is HttpOperationException { Response.StatusCode: HttpStatusCode.NotFound };
 
+    public static bool IsConflict(Exception exception) =>
+        exception is HttpOperationException { Response.StatusCode: HttpStatusCode.Conflict };
+
     private static ErrorRecord FromStatus(HttpOperationException http, V1Status? status, object? target)
     {
         var code = (int)http.Response.StatusCode;
