@@ -20,7 +20,10 @@
         'Get-KubeConfigMap', 'New-KubeConfigMap', 'Set-KubeConfigMap', 'Remove-KubeConfigMap',
         'Get-KubeSecret', 'New-KubeSecret', 'Set-KubeSecret', 'Remove-KubeSecret',
         'Get-KubePersistentVolume', 'New-KubePersistentVolume', 'Set-KubePersistentVolume', 'Remove-KubePersistentVolume',
-        'Get-KubePersistentVolumeClaim', 'New-KubePersistentVolumeClaim', 'Set-KubePersistentVolumeClaim', 'Remove-KubePersistentVolumeClaim'
+        'Get-KubePersistentVolumeClaim', 'New-KubePersistentVolumeClaim', 'Set-KubePersistentVolumeClaim', 'Remove-KubePersistentVolumeClaim',
+        'Get-KubeDeployment', 'New-KubeDeployment', 'Set-KubeDeployment', 'Remove-KubeDeployment',
+        'Wait-KubeDeployment', 'Undo-KubeDeployment', 'Restart-KubeDeployment', 'Suspend-KubeDeployment', 'Resume-KubeDeployment',
+        'Get-KubeReplicaSet', 'Get-KubeEvent'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

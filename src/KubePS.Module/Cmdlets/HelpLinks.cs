@@ -23,4 +23,7 @@ internal static class HelpLinks
     public const string PersistentVolumeClaim = Base + "#persistent-volumes-and-claims";
     public const string GetKubePodMetric = Base + "#get-kubepodmetric";
     public const string GetKubeNodeMetric = Base + "#get-kubenodemetric";
+    public const string Deployment = Base + "#deployments";
+    public const string DeploymentRollout = Base + "#rollouts";
+    public const string GetKubeEvent = Base + "#get-kubeevent";
 }

@@ -1,0 +1,131 @@
+using System.Management.Automation;
+using k8s;
+using k8s.Models;
+
+namespace KubePS.Module.Cmdlets;
+
+/// <summary>Gets Deployments.</summary>
+[Cmdlet(VerbsCommon.Get, "KubeDeployment", DefaultParameterSetName = "Namespace", HelpUri = HelpLinks.Deployment)]
+[OutputType(typeof(V1Deployment))]
+public sealed class GetKubeDeploymentCommand : GetNamespacedKubeObjectCmdlet<V1Deployment>
+{
+    protected override string Kind => "deployments";
+
+    protected override async Task<IList<V1Deployment>> ListInAsync(string ns, string? labelSelector, CancellationToken ct) =>
+        (await Client.AppsV1.ListNamespacedDeploymentAsync(ns, labelSelector: labelSelector, cancellationToken: ct)).Items;
+
+    protected override async Task<IList<V1Deployment>> ListEverywhereAsync(string? labelSelector, CancellationToken ct) =>
+        (await Client.AppsV1.ListDeploymentForAllNamespacesAsync(labelSelector: labelSelector, cancellationToken: ct)).Items;
+
+    protected override Task<V1Deployment> ReadInAsync(string ns, string name, CancellationToken ct) =>
+        Client.AppsV1.ReadNamespacedDeploymentAsync(name, ns, cancellationToken: ct);
+}
+
+/// <summary>Creates a Deployment of one container, its pods labelled app=&lt;name&gt; unless -Labels says otherwise.</summary>
+[Cmdlet(VerbsCommon.New, "KubeDeployment", SupportsShouldProcess = true, HelpUri = HelpLinks.Deployment)]
+[OutputType(typeof(V1Deployment))]
+public sealed class NewKubeDeploymentCommand : NewWorkloadCmdlet<V1Deployment>
+{
+    /// <summary>How many pods to run (default 1).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(0, int.MaxValue)]
+    public int Replicas { get; set; } = 1;
+
+    protected override string KindLabel => "deployment";
+
+    protected override V1Deployment BuildWorkload(V1ObjectMeta metadata, V1LabelSelector selector, V1PodTemplateSpec template) => new()
+    {
+        ApiVersion = "apps/v1",
+        Kind = "Deployment",
+        Metadata = metadata,
+        Spec = new V1DeploymentSpec { Replicas = Replicas, Selector = selector, Template = template },
+    };
+
+    protected override Task<V1Deployment> CreateInAsync(string ns, V1Deployment item, CancellationToken ct) =>
+        Client.AppsV1.CreateNamespacedDeploymentAsync(item, ns, cancellationToken: ct);
+}
+
+/// <summary>Changes a Deployment: its replicas, a container's image (which rolls it out), or whether it is paused.</summary>
+[Cmdlet(VerbsCommon.Set, "KubeDeployment", SupportsShouldProcess = true, DefaultParameterSetName = "Name", HelpUri = HelpLinks.Deployment)]
+[OutputType(typeof(V1Deployment))]
+public sealed class SetKubeDeploymentCommand : SetNamespacedKubeObjectCmdlet<V1Deployment>
+{
+    /// <summary>The new number of pods.</summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int? Replicas { get; set; }
+
+    /// <summary>The new image of the container named by -Container (or of the only container).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Image { get; set; }
+
+    /// <summary>Which container -Image changes, when the pods have several.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Container { get; set; }
+
+    /// <summary>-Paused stops rollouts, -Paused:$false lets them go on.</summary>
+    [Parameter]
+    public SwitchParameter Paused { get; set; }
+
+    protected override string KindLabel => "deployment";
+
+    protected override void Change(V1Deployment current)
+    {
+        if (Replicas is { } replicas)
+        {
+            current.Spec.Replicas = replicas;
+        }
+
+        if (Image is not null)
+        {
+            ContainerImages.Set(current.Spec.Template, Image, Container);
+        }
+
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(Paused)))
+        {
+            current.Spec.Paused = Paused.IsPresent ? true : null;
+        }
+    }
+
+    protected override Task<V1Deployment> ReadAsync(string name, CancellationToken ct) =>
+        Client.AppsV1.ReadNamespacedDeploymentAsync(name, EffectiveNamespace, cancellationToken: ct);
+
+    protected override Task<V1Deployment> ReplaceAsync(V1Deployment item, CancellationToken ct) =>
+        Client.AppsV1.ReplaceNamespacedDeploymentAsync(item, item.Metadata.Name, EffectiveNamespace, cancellationToken: ct);
+}
+
+/// <summary>Deletes Deployments, with their ReplicaSets and pods.</summary>
+[Cmdlet(VerbsCommon.Remove, "KubeDeployment", SupportsShouldProcess = true, HelpUri = HelpLinks.Deployment)]
+[OutputType(typeof(V1Deployment))]
+public sealed class RemoveKubeDeploymentCommand : RemoveNamespacedKubeObjectCmdlet<V1Deployment>
+{
+    protected override string KindLabel => "deployment";
+
+    protected override async Task<V1Deployment?> DeleteAsync(string name, CancellationToken ct)
+    {
+        await Client.AppsV1.DeleteNamespacedDeploymentAsync(name, EffectiveNamespace, cancellationToken: ct);
+        return null;
+    }
+
+    protected override Task<V1Deployment> ReadAsync(string name, CancellationToken ct) =>
+        Client.AppsV1.ReadNamespacedDeploymentAsync(name, EffectiveNamespace, cancellationToken: ct);
+}
+
+/// <summary>Gets ReplicaSets, the revisions of Deployments among them.</summary>
+[Cmdlet(VerbsCommon.Get, "KubeReplicaSet", DefaultParameterSetName = "Namespace", HelpUri = HelpLinks.Deployment)]
+[OutputType(typeof(V1ReplicaSet))]
+public sealed class GetKubeReplicaSetCommand : GetNamespacedKubeObjectCmdlet<V1ReplicaSet>
+{
+    protected override string Kind => "replicasets";
+
+    protected override async Task<IList<V1ReplicaSet>> ListInAsync(string ns, string? labelSelector, CancellationToken ct) =>
+        (await Client.AppsV1.ListNamespacedReplicaSetAsync(ns, labelSelector: labelSelector, cancellationToken: ct)).Items;
+
+    protected override async Task<IList<V1ReplicaSet>> ListEverywhereAsync(string? labelSelector, CancellationToken ct) =>
+        (await Client.AppsV1.ListReplicaSetForAllNamespacesAsync(labelSelector: labelSelector, cancellationToken: ct)).Items;
+
+    protected override Task<V1ReplicaSet> ReadInAsync(string ns, string name, CancellationToken ct) =>
+        Client.AppsV1.ReadNamespacedReplicaSetAsync(name, ns, cancellationToken: ct);
+}

@@ -1,0 +1,73 @@
+using System.Management.Automation;
+using k8s;
+using k8s.Models;
+using KubePS.Module.Completion;
+
+namespace KubePS.Module.Cmdlets;
+
+/// <summary>
+/// Gets Events, oldest first: of a namespace, of every namespace, or about one object (-Object,
+/// which takes any object from a Get-Kube cmdlet). -Watch keeps writing new and updated Events
+/// until Ctrl+C.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "KubeEvent", DefaultParameterSetName = "Namespace", HelpUri = HelpLinks.GetKubeEvent)]
+[OutputType(typeof(Corev1Event))]
+public sealed class GetKubeEventCommand : KubeCmdlet
+{
+    /// <summary>The namespace to look in; the session's namespace (default) when omitted.</summary>
+    [Parameter(ParameterSetName = "Namespace")]
+    [ArgumentCompleter(typeof(NamespaceCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string? Namespace { get; set; }
+
+    /// <summary>Events of every namespace.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "AllNamespaces")]
+    public SwitchParameter AllNamespaces { get; set; }
+
+    /// <summary>Only the Events about this object, e.g. (Get-KubeDeployment web).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "Object", ValueFromPipeline = true)]
+    public IKubernetesObject<V1ObjectMeta>? Object { get; set; }
+
+    /// <summary>After the current Events, writes each new or updated one until stopped.</summary>
+    [Parameter]
+    public SwitchParameter Watch { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        var ns = AllNamespaces ? null : Object?.Metadata?.NamespaceProperty ?? Namespace ?? Connection.Namespace;
+        var fieldSelector = Object is null ? null : $"involvedObject.uid={Object.Metadata.Uid}";
+        RunForItem(Object?.Metadata?.Name ?? ns ?? "", async (writer, ct) =>
+        {
+            var list = ns is null
+                ? await Client.CoreV1.ListEventForAllNamespacesAsync(fieldSelector: fieldSelector, cancellationToken: ct)
+                : await Client.CoreV1.ListNamespacedEventAsync(ns, fieldSelector: fieldSelector, cancellationToken: ct);
+            foreach (var ev in list.Items.OrderBy(e => e.LastTimestamp ?? e.EventTime ?? e.Metadata.CreationTimestamp))
+            {
+                writer.Object(ev);
+            }
+
+            if (!Watch)
+            {
+                return;
+            }
+
+            var response = ns is null
+                ? Client.CoreV1.ListEventForAllNamespacesWithHttpMessagesAsync(
+                    fieldSelector: fieldSelector, resourceVersion: list.Metadata.ResourceVersion, watch: true, cancellationToken: ct)
+                : Client.CoreV1.ListNamespacedEventWithHttpMessagesAsync(
+                    ns, fieldSelector: fieldSelector, resourceVersion: list.Metadata.ResourceVersion, watch: true, cancellationToken: ct);
+            // KubernetesClient marks this obsolete in favour of its ClientSets, which need the concrete
+            // client; a connection holds an IKubernetes, which may be any implementation.
+#pragma warning disable CS0618
+            await foreach (var (type, ev) in response.WatchAsync<Corev1Event, Corev1EventList>(cancellationToken: ct))
+#pragma warning restore CS0618
+            {
+                if (type is WatchEventType.Added or WatchEventType.Modified)
+                {
+                    writer.Object(ev);
+                }
+            }
+        });
+    }
+}
