@@ -89,6 +89,7 @@ public static class EngineHost
             services.AddSingleton<PodControl>();
             services.AddHostedService<ReplicaSetController>();
             services.AddHostedService<DeploymentController>();
+            services.AddHostedService<JobController>();
             services.AddSingleton(new LocalVolumeFolder(Path.Combine(root, "volumes")));
             services.AddHostedService<PersistentVolumeBinder>();
 
