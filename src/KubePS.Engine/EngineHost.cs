@@ -90,6 +90,7 @@ public static class EngineHost
             services.AddHostedService<ReplicaSetController>();
             services.AddHostedService<DeploymentController>();
             services.AddHostedService<JobController>();
+            services.AddHostedService<StatefulSetController>();
             services.AddSingleton(new LocalVolumeFolder(Path.Combine(root, "volumes")));
             services.AddHostedService<PersistentVolumeBinder>();
 

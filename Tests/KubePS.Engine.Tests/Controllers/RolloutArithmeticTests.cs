@@ -52,6 +52,7 @@ public sealed class RolloutArithmeticTests
         Assert.False(PodTemplateHash.Equivalent(stored, changed));
         Assert.NotEqual(PodTemplateHash.Compute(stored, null), PodTemplateHash.Compute(changed, null));
         Assert.NotEqual(PodTemplateHash.Compute(stored, null), PodTemplateHash.Compute(stored, 1));
+        Assert.Equal(PodTemplateHash.Compute(stored, null), PodTemplateHash.Compute(stored, 0));
         Assert.Matches("^[bcdfghjklmnpqrstvwxz2456789]+$", PodTemplateHash.Compute(stored, null));
     }
 }

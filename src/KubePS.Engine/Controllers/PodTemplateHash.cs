@@ -18,10 +18,11 @@ public static class PodTemplateHash
     // Kubernetes' alphabet for generated name parts: no vowels, no look-alike characters.
     private const string SafeAlphabet = "bcdfghjklmnpqrstvwxz2456789";
 
+    /// <summary>The hash; no collision count and a count of 0 hash alike, so a status that starts counting does not rename anything.</summary>
     public static string Compute(V1PodTemplateSpec template, int? collisionCount)
     {
         var hash = 2166136261u;
-        foreach (var b in Encoding.UTF8.GetBytes(Canonical(template) + (collisionCount is { } c ? c.ToString() : "")))
+        foreach (var b in Encoding.UTF8.GetBytes(Canonical(template) + (collisionCount is > 0 and var c ? c.ToString() : "")))
         {
             hash = (hash ^ b) * 16777619u;
         }
