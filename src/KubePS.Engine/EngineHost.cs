@@ -91,6 +91,7 @@ public static class EngineHost
             services.AddHostedService<DeploymentController>();
             services.AddHostedService<JobController>();
             services.AddHostedService<StatefulSetController>();
+            services.AddHostedService<DaemonSetController>();
             services.AddSingleton(new LocalVolumeFolder(Path.Combine(root, "volumes")));
             services.AddHostedService<PersistentVolumeBinder>();
 

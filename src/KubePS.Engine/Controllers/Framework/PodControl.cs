@@ -50,12 +50,14 @@ public sealed class PodControl(ObjectService objects, SharedInformers informers,
         }
     }
 
-    public async Task DeleteAsync(KindInfo ownerKind, V1ObjectMeta owner, V1Pod pod, CancellationToken cancellationToken)
+    /// <summary>Deletes a pod gracefully, or at once with <paramref name="force"/> (a pod whose node is gone has nobody to stop it).</summary>
+    public async Task DeleteAsync(KindInfo ownerKind, V1ObjectMeta owner, V1Pod pod, CancellationToken cancellationToken, bool force = false)
     {
         DeleteOutcome outcome;
         try
         {
-            outcome = await objects.DeleteAsync(KindRegistry.Pod, pod.Metadata.NamespaceProperty, pod.Metadata.Name, options: null, dryRun: false, cancellationToken);
+            var options = force ? new V1DeleteOptions { GracePeriodSeconds = 0 } : null;
+            outcome = await objects.DeleteAsync(KindRegistry.Pod, pod.Metadata.NamespaceProperty, pod.Metadata.Name, options, dryRun: false, cancellationToken);
         }
         catch (ApiException e) when (e.Code == 404)
         {
