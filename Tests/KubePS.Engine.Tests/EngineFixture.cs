@@ -16,6 +16,9 @@ public sealed class EngineFixture : IAsyncLifetime
 
     public Kubernetes Client { get; private set; } = null!;
 
+    /// <summary>The engine's clock: the system's, unless a test moves it forward.</summary>
+    public MovableClock Clock { get; } = new();
+
     /// <summary>A plain HTTP client with the admin token, for what the library hides (raw streams, status codes).</summary>
     public HttpClient CreateHttpClient()
     {
@@ -27,7 +30,7 @@ public sealed class EngineFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _app = EngineHost.Build(new EngineOptions { DataPath = _folder.Path, Port = 0 });
+        _app = EngineHost.Build(new EngineOptions { DataPath = _folder.Path, Port = 0 }, clock: Clock);
         await _app.StartAsync();
         Client = KubeClientFactory.FromKubeConfig(KubeConfigPath);
     }
@@ -55,5 +58,24 @@ public sealed class EngineFixture : IAsyncLifetime
             await _app.DisposeAsync();
             _app = null;
         }
+    }
+}
+
+/// <summary>The system clock plus an offset tests can grow, for behaviour that waits on the calendar (cron schedules).</summary>
+public sealed class MovableClock : TimeProvider
+{
+    private long _offsetTicks;
+
+    public override DateTimeOffset GetUtcNow() => base.GetUtcNow().AddTicks(Interlocked.Read(ref _offsetTicks));
+
+    public void Advance(TimeSpan by) => Interlocked.Add(ref _offsetTicks, by.Ticks);
+
+    /// <summary>Moves the clock to the next time <paramref name="next"/> gives, then <paramref name="past"/> beyond it.</summary>
+    public DateTime AdvanceTo(Func<DateTime, DateTime> next, TimeSpan past)
+    {
+        var now = GetUtcNow().UtcDateTime;
+        var target = next(now);
+        Advance(target + past - now);
+        return target;
     }
 }

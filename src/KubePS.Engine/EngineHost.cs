@@ -37,8 +37,9 @@ public static class EngineHost
     /// <summary>
     /// Builds the engine. Throws <see cref="InvalidOperationException"/> when another engine holds
     /// the data folder. After <c>StartAsync</c>, <c>{DataPath}/kubeconfig</c> points at it.
+    /// <paramref name="clock"/> is the time every component reads (the system's by default).
     /// </summary>
-    public static WebApplication Build(EngineOptions options, Action<ILoggingBuilder>? logging = null)
+    public static WebApplication Build(EngineOptions options, Action<ILoggingBuilder>? logging = null, TimeProvider? clock = null)
     {
         var root = Path.GetFullPath(options.DataPath);
         var engineFolder = Path.Combine(root, "engine");
@@ -63,7 +64,7 @@ public static class EngineHost
             var services = builder.Services;
             services.AddSingleton(_ => folderLock);
             services.AddSingleton(credentials);
-            services.AddSingleton(TimeProvider.System);
+            services.AddSingleton(clock ?? TimeProvider.System);
             services.AddSingleton<EngineMetrics>();
             services.AddSingleton<RequestMetrics>();
             services.AddSingleton<IObjectStore>(sp =>
@@ -92,6 +93,7 @@ public static class EngineHost
             services.AddHostedService<JobController>();
             services.AddHostedService<StatefulSetController>();
             services.AddHostedService<DaemonSetController>();
+            services.AddHostedService<CronJobController>();
             services.AddSingleton(new LocalVolumeFolder(Path.Combine(root, "volumes")));
             services.AddHostedService<PersistentVolumeBinder>();
 

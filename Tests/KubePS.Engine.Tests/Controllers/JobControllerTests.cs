@@ -115,8 +115,10 @@ public sealed class JobControllerTests(EngineFixture engine) : IClassFixture<Eng
         spec.Spec.Suspend = true;
         spec.Spec.TtlSecondsAfterFinished = 1;
         await Client.CreateNamespacedJobAsync(spec, ns);
-        await JobWithConditionAsync(ns, "later", "Suspended");
+        var suspended = await JobWithConditionAsync(ns, "later", "Suspended");
         Assert.Empty(await Workloads.ActivePodsAsync(Client, ns, "job-name=later"));
+        await Task.Delay(1000);
+        Assert.Equal(suspended.Metadata.ResourceVersion, (await Client.ReadNamespacedJobAsync("later", ns)).Metadata.ResourceVersion);
 
         await Client.PatchNamespacedJobAsync(new V1Patch("""{"spec":{"suspend":false}}""", V1Patch.PatchType.MergePatch), "later", ns);
         var pod = Assert.Single(await Workloads.ActivePodsAsync(Client, ns, "job-name=later", 1));

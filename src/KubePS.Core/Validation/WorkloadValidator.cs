@@ -132,9 +132,14 @@ public static class WorkloadValidator
         {
             yield return FieldError.Required("spec.schedule");
         }
-        else if (!IsCronSchedule(schedule))
+        else if (ScheduleError(schedule) is { } problem)
         {
-            yield return FieldError.Invalid("spec.schedule", schedule, "unparseable schedule: expected exactly 5 fields or a descriptor such as @hourly");
+            yield return FieldError.Invalid("spec.schedule", schedule, problem);
+        }
+
+        if (cronJob.Spec?.TimeZone is { } zone && !TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _))
+        {
+            yield return FieldError.Invalid("spec.timeZone", zone, "unknown time zone " + zone);
         }
 
         foreach (var error in Job(cronJob.Spec?.JobTemplate?.Spec, "spec.jobTemplate.spec"))
@@ -143,9 +148,16 @@ public static class WorkloadValidator
         }
     }
 
-    private static bool IsCronSchedule(string schedule) =>
-        schedule.StartsWith('@')
-            ? schedule is "@yearly" or "@annually" or "@monthly" or "@weekly" or "@daily" or "@midnight" or "@hourly"
-            : schedule.Split(' ', StringSplitOptions.RemoveEmptyEntries) is { Length: 5 } fields
-                && fields.All(f => f.All(c => char.IsAsciiDigit(c) || c is '*' or ',' or '-' or '/' || char.IsAsciiLetter(c)));
+    private static string? ScheduleError(string schedule)
+    {
+        try
+        {
+            Schedules.CronSchedule.Parse(schedule);
+            return null;
+        }
+        catch (FormatException e)
+        {
+            return "unparseable schedule: " + e.Message;
+        }
+    }
 }

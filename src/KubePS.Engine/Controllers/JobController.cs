@@ -243,10 +243,11 @@ public sealed class JobController : Controller
 
     private static List<V1JobCondition>? Conditions(V1Job job, V1JobCondition? end, DateTime now)
     {
+        var suspended = job.Status?.Conditions?.FirstOrDefault(c => c is { Type: "Suspended", Status: "True" });
         var conditions = (job.Status?.Conditions ?? []).Where(c => c.Type != "Suspended").ToList();
         if (job.Spec.Suspend == true && end is null)
         {
-            conditions.Add(new V1JobCondition { Type = "Suspended", Status = "True", Reason = "JobSuspended", Message = "Job suspended", LastTransitionTime = now });
+            conditions.Add(suspended ?? new V1JobCondition { Type = "Suspended", Status = "True", Reason = "JobSuspended", Message = "Job suspended", LastTransitionTime = now });
         }
 
         if (end is not null)
