@@ -16,6 +16,9 @@ public sealed class EngineFixture : IAsyncLifetime
 
     public Kubernetes Client { get; private set; } = null!;
 
+    /// <summary>The engine's services, for tests of a component in place (the event recorder).</summary>
+    public IServiceProvider Services => _app!.Services;
+
     /// <summary>The engine's clock: the system's, unless a test moves it forward.</summary>
     public MovableClock Clock { get; } = new();
 

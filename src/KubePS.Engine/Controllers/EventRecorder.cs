@@ -6,11 +6,45 @@ using Microsoft.Extensions.Logging;
 
 namespace KubePS.Engine.Controllers;
 
-/// <summary>Writes core/v1 Events about objects, as the engine's components report what they did.</summary>
+/// <summary>
+/// Writes core/v1 Events about objects, as the engine's components report what they did. A repeat of
+/// an Event (same object, type, reason, message and component) raises the count and last timestamp
+/// of the one already written instead of adding another, as Kubernetes' event correlator does.
+/// </summary>
 public sealed class EventRecorder(ObjectService objects, TimeProvider clock, ILogger<EventRecorder> logger)
 {
+    private const int RememberedEvents = 4096;
+    private readonly object _gate = new();
+    private readonly Dictionary<string, (string Namespace, string Name)> _written = [];
+
     public async Task RecordAsync(
         IKubeObjectReference about, string type, string reason, string message, string component, CancellationToken cancellationToken)
+    {
+        var key = string.Join('\n', about.Kind, about.Namespace, about.Name, about.Uid, type, reason, message, component);
+        var now = clock.GetUtcNow().UtcDateTime;
+        (string Namespace, string Name) earlier;
+        lock (_gate)
+        {
+            _written.TryGetValue(key, out earlier);
+        }
+
+        try
+        {
+            if (earlier.Name is null || !await CountAgainAsync(earlier.Namespace, earlier.Name, now, cancellationToken))
+            {
+                var written = await CreateAsync(about, type, reason, message, component, now, cancellationToken);
+                Remember(key, written);
+            }
+        }
+        catch (ApiException e)
+        {
+            // Events are best effort, as in Kubernetes: losing one must not fail the work it describes.
+            logger.LogWarning("Could not record event {Reason} for {Kind} {Name}: {Message}", reason, about.Kind, about.Name, e.Message);
+        }
+    }
+
+    private async Task<(string, string)> CreateAsync(
+        IKubeObjectReference about, string type, string reason, string message, string component, DateTime now, CancellationToken cancellationToken)
     {
         var reference = new V1ObjectReference
         {
@@ -21,16 +55,38 @@ public sealed class EventRecorder(ObjectService objects, TimeProvider clock, ILo
             Uid = about.Uid,
             ResourceVersion = about.ResourceVersion,
         };
-        var ev = EventBuilder.For(reference, type, reason, message, component, null, clock.GetUtcNow().UtcDateTime);
-        var ns = ev.Metadata.NamespaceProperty;
+        var ev = EventBuilder.For(reference, type, reason, message, component, null, now);
+        await objects.CreateAsync(KindRegistry.Event, ev.Metadata.NamespaceProperty, KubeJson.ToNode(ev), dryRun: false, cancellationToken);
+        return (ev.Metadata.NamespaceProperty, ev.Metadata.Name);
+    }
+
+    // False when the earlier Event is gone (expired or deleted), so a new one is written.
+    private async Task<bool> CountAgainAsync(string ns, string name, DateTime now, CancellationToken cancellationToken)
+    {
         try
         {
-            await objects.CreateAsync(KindRegistry.Event, ns, KubeJson.ToNode(ev), dryRun: false, cancellationToken);
+            var existing = KubeJson.ToTyped<Corev1Event>(await objects.GetAsync(KindRegistry.Event, ns, name, cancellationToken));
+            existing.Count = (existing.Count ?? 1) + 1;
+            existing.LastTimestamp = now;
+            await objects.UpdateAsync(KindRegistry.Event, ns, name, KubeJson.ToNode(existing), subresource: null, dryRun: false, cancellationToken);
+            return true;
         }
-        catch (ApiException e)
+        catch (ApiException e) when (e.Code == 404)
         {
-            // Events are best effort, as in Kubernetes: losing one must not fail the work it describes.
-            logger.LogWarning("Could not record event {Reason} for {Kind} {Name}: {Message}", reason, about.Kind, about.Name, e.Message);
+            return false;
+        }
+    }
+
+    private void Remember(string key, (string, string) written)
+    {
+        lock (_gate)
+        {
+            if (_written.Count >= RememberedEvents)
+            {
+                _written.Clear();
+            }
+
+            _written[key] = written;
         }
     }
 }
