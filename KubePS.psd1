@@ -23,7 +23,11 @@
         'Get-KubePersistentVolumeClaim', 'New-KubePersistentVolumeClaim', 'Set-KubePersistentVolumeClaim', 'Remove-KubePersistentVolumeClaim',
         'Get-KubeDeployment', 'New-KubeDeployment', 'Set-KubeDeployment', 'Remove-KubeDeployment',
         'Wait-KubeDeployment', 'Undo-KubeDeployment', 'Restart-KubeDeployment', 'Suspend-KubeDeployment', 'Resume-KubeDeployment',
-        'Get-KubeReplicaSet', 'Get-KubeEvent'
+        'Get-KubeReplicaSet', 'Get-KubeEvent',
+        'Get-KubeStatefulSet', 'New-KubeStatefulSet', 'Set-KubeStatefulSet', 'Remove-KubeStatefulSet',
+        'Get-KubeDaemonSet', 'New-KubeDaemonSet', 'Set-KubeDaemonSet', 'Remove-KubeDaemonSet',
+        'Get-KubeJob', 'New-KubeJob', 'Set-KubeJob', 'Remove-KubeJob',
+        'Get-KubeCronJob', 'New-KubeCronJob', 'Set-KubeCronJob', 'Remove-KubeCronJob'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -26,4 +26,5 @@ internal static class HelpLinks
     public const string Deployment = Base + "#deployments";
     public const string DeploymentRollout = Base + "#rollouts";
     public const string GetKubeEvent = Base + "#get-kubeevent";
+    public const string Workloads = Base + "#statefulsets-daemonsets-jobs-and-cronjobs";
 }

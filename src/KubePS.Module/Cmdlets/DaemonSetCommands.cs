@@ -1,0 +1,99 @@
+using System.Collections;
+using System.Management.Automation;
+using k8s;
+using k8s.Models;
+
+namespace KubePS.Module.Cmdlets;
+
+/// <summary>Gets DaemonSets.</summary>
+[Cmdlet(VerbsCommon.Get, "KubeDaemonSet", DefaultParameterSetName = "Namespace", HelpUri = HelpLinks.Workloads)]
+[OutputType(typeof(V1DaemonSet))]
+public sealed class GetKubeDaemonSetCommand : GetNamespacedKubeObjectCmdlet<V1DaemonSet>
+{
+    protected override string Kind => "daemonsets";
+
+    protected override async Task<IList<V1DaemonSet>> ListInAsync(string ns, string? labelSelector, CancellationToken ct) =>
+        (await Client.AppsV1.ListNamespacedDaemonSetAsync(ns, labelSelector: labelSelector, cancellationToken: ct)).Items;
+
+    protected override async Task<IList<V1DaemonSet>> ListEverywhereAsync(string? labelSelector, CancellationToken ct) =>
+        (await Client.AppsV1.ListDaemonSetForAllNamespacesAsync(labelSelector: labelSelector, cancellationToken: ct)).Items;
+
+    protected override Task<V1DaemonSet> ReadInAsync(string ns, string name, CancellationToken ct) =>
+        Client.AppsV1.ReadNamespacedDaemonSetAsync(name, ns, cancellationToken: ct);
+}
+
+/// <summary>Creates a DaemonSet: one pod on every node, or on the nodes whose labels match -NodeSelector.</summary>
+[Cmdlet(VerbsCommon.New, "KubeDaemonSet", SupportsShouldProcess = true, HelpUri = HelpLinks.Workloads)]
+[OutputType(typeof(V1DaemonSet))]
+public sealed class NewKubeDaemonSetCommand : NewWorkloadCmdlet<V1DaemonSet>
+{
+    /// <summary>Node labels a node must have to run the pod, e.g. @{ disk = 'ssd' }.</summary>
+    [Parameter]
+    public Hashtable? NodeSelector { get; set; }
+
+    protected override string KindLabel => "daemonset";
+
+    protected override V1DaemonSet BuildWorkload(V1ObjectMeta metadata, V1LabelSelector selector, V1PodTemplateSpec template)
+    {
+        template.Spec.NodeSelector = NodeSelector is null ? null : Values.Strings(NodeSelector);
+        return new V1DaemonSet
+        {
+            ApiVersion = "apps/v1",
+            Kind = "DaemonSet",
+            Metadata = metadata,
+            Spec = new V1DaemonSetSpec { Selector = selector, Template = template },
+        };
+    }
+
+    protected override Task<V1DaemonSet> CreateInAsync(string ns, V1DaemonSet item, CancellationToken ct) =>
+        Client.AppsV1.CreateNamespacedDaemonSetAsync(item, ns, cancellationToken: ct);
+}
+
+/// <summary>Changes a DaemonSet's image, rolled out node by node.</summary>
+[Cmdlet(VerbsCommon.Set, "KubeDaemonSet", SupportsShouldProcess = true, DefaultParameterSetName = "Name", HelpUri = HelpLinks.Workloads)]
+[OutputType(typeof(V1DaemonSet))]
+public sealed class SetKubeDaemonSetCommand : SetNamespacedKubeObjectCmdlet<V1DaemonSet>
+{
+    /// <summary>The new image of the container named by -Container (or of the only container).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Image { get; set; }
+
+    /// <summary>Which container -Image changes, when the pods have several.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Container { get; set; }
+
+    protected override string KindLabel => "daemonset";
+
+    protected override void Change(V1DaemonSet current)
+    {
+        if (Image is not null)
+        {
+            ContainerImages.Set(current.Spec.Template, Image, Container);
+        }
+    }
+
+    protected override Task<V1DaemonSet> ReadAsync(string name, CancellationToken ct) =>
+        Client.AppsV1.ReadNamespacedDaemonSetAsync(name, EffectiveNamespace, cancellationToken: ct);
+
+    protected override Task<V1DaemonSet> ReplaceAsync(V1DaemonSet item, CancellationToken ct) =>
+        Client.AppsV1.ReplaceNamespacedDaemonSetAsync(item, item.Metadata.Name, EffectiveNamespace, cancellationToken: ct);
+}
+
+/// <summary>Deletes DaemonSets and their pods.</summary>
+[Cmdlet(VerbsCommon.Remove, "KubeDaemonSet", SupportsShouldProcess = true, HelpUri = HelpLinks.Workloads)]
+[OutputType(typeof(V1DaemonSet))]
+public sealed class RemoveKubeDaemonSetCommand : RemoveNamespacedKubeObjectCmdlet<V1DaemonSet>
+{
+    protected override string KindLabel => "daemonset";
+
+    protected override async Task<V1DaemonSet?> DeleteAsync(string name, CancellationToken ct)
+    {
+        await Client.AppsV1.DeleteNamespacedDaemonSetAsync(name, EffectiveNamespace, cancellationToken: ct);
+        return null;
+    }
+
+    protected override Task<V1DaemonSet> ReadAsync(string name, CancellationToken ct) =>
+        Client.AppsV1.ReadNamespacedDaemonSetAsync(name, EffectiveNamespace, cancellationToken: ct);
+}
