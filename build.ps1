@@ -54,7 +54,8 @@ function Initialize-Docker {
         apt-get update -qq
         apt-get install -y -qq docker.io iptables busybox-static
         # Detached from this shell's session so the daemon outlives it; there is no systemd here.
-        sh -c 'setsid dockerd </dev/null >/var/log/dockerd.log 2>&1 &'
+        # Swarm services (in the deploy benchmark) use local images instead of asking a registry.
+        sh -c 'DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 setsid dockerd </dev/null >/var/log/dockerd.log 2>&1 &'
         $deadline = (Get-Date).AddSeconds(60)
         while (-not (Test-DockerEngine)) {
             if ((Get-Date) -gt $deadline) { throw 'dockerd did not answer within 60 s; see /var/log/dockerd.log.' }
