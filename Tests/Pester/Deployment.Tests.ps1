@@ -17,6 +17,7 @@ BeforeAll {
 
 AfterAll {
     Stop-KubeCluster -DataPath $settings.DataPath
+    Remove-TestClusterContainers $settings.ClusterName
     Remove-Item -Recurse -Force $settings.DataPath -ErrorAction Ignore
 }
 
@@ -99,6 +100,23 @@ Describe 'Get-KubeEvent' {
         $events.Reason | Should -Contain 'ScalingReplicaSet'
         $events | ForEach-Object { $_.InvolvedObject.Name } | Sort-Object -Unique | Should -Be 'web'
         (Get-KubeEvent | Out-String) | Should -Match 'LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE'
+    }
+
+    It 'keeps writing new events with -Watch until the pipeline stops it' {
+        $deployment = Get-KubeDeployment -Name web
+        $before = @($deployment | Get-KubeEvent).Count
+        $script = Join-Path $settings.DataPath 'scale.sh'
+        Set-Content $script "sleep 2; kubectl --kubeconfig '$(Join-Path $settings.DataPath 'kubeconfig')' --cache-dir '$(Join-Path $settings.DataPath 'kubectl-cache')' scale deployment web --replicas 4"
+        $scaler = Start-Process sh -ArgumentList $script -PassThru
+        $new = $deployment | Get-KubeEvent -Watch -Timeout 60 | Select-Object -Skip $before -First 1
+        $scaler.WaitForExit()
+        $scaler.ExitCode | Should -Be 0
+        $new.Reason | Should -Be 'ScalingReplicaSet'
+        $new.Message | Should -Match 'to 4$'
+
+        $quiet = Measure-Command { Get-KubeEvent -Watch -Timeout 2 -Namespace kube-system | Out-Null }
+        $quiet.TotalSeconds | Should -BeLessThan 10
+        Wait-KubeDeployment -Name web -Timeout 120
     }
 }
 

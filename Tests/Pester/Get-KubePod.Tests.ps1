@@ -11,6 +11,7 @@ BeforeAll {
 AfterAll {
     Get-KubePod -ErrorAction Ignore | Remove-KubePod -Wait -ErrorAction Ignore
     Stop-KubeCluster -DataPath $settings.DataPath
+    Remove-TestClusterContainers $settings.ClusterName
     Remove-Item -Recurse -Force $settings.DataPath -ErrorAction Ignore
 }
 

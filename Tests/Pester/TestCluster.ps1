@@ -37,3 +37,11 @@ function Test-ProcessAlive([int] $Id) {
 function Get-NodeContainers([string] $Node, [string] $Pod) {
     docker ps -aq --filter "label=io.kubernetes.pod.name=$Pod" --filter "label=io.kubeps.node=$Node"
 }
+
+function Remove-TestClusterContainers([string] $ClusterName) {
+    # Stopping a cluster leaves its pods' containers running, as a node restart would need them;
+    # a finished test removes them so later tests do not share the machine with them.
+    docker ps -a --filter label=io.kubeps.node --format '{{.ID}} {{.Label "io.kubeps.node"}}' |
+        Where-Object { ($_ -split ' ')[1] -like "$ClusterName*" } |
+        ForEach-Object { docker rm -f ($_ -split ' ')[0] | Out-Null }
+}

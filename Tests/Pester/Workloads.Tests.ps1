@@ -12,6 +12,7 @@ BeforeAll {
 
 AfterAll {
     Stop-KubeCluster -DataPath $settings.DataPath
+    Remove-TestClusterContainers $settings.ClusterName
     Remove-Item -Recurse -Force $settings.DataPath -ErrorAction Ignore
 }
 

@@ -32,6 +32,11 @@ public sealed class GetKubeEventCommand : KubeCmdlet
     [Parameter]
     public SwitchParameter Watch { get; set; }
 
+    /// <summary>With -Watch, stops watching after this many seconds; -1 (default) watches until Ctrl+C.</summary>
+    [Parameter]
+    [ValidateRange(-1, int.MaxValue)]
+    public int Timeout { get; set; } = -1;
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
@@ -52,21 +57,28 @@ public sealed class GetKubeEventCommand : KubeCmdlet
                 return;
             }
 
-            var response = ns is null
-                ? Client.CoreV1.ListEventForAllNamespacesWithHttpMessagesAsync(
-                    fieldSelector: fieldSelector, resourceVersion: list.Metadata.ResourceVersion, watch: true, cancellationToken: ct)
-                : Client.CoreV1.ListNamespacedEventWithHttpMessagesAsync(
-                    ns, fieldSelector: fieldSelector, resourceVersion: list.Metadata.ResourceVersion, watch: true, cancellationToken: ct);
-            // KubernetesClient marks this obsolete in favour of its ClientSets, which need the concrete
-            // client; a connection holds an IKubernetes, which may be any implementation.
-#pragma warning disable CS0618
-            await foreach (var (type, ev) in response.WatchAsync<Corev1Event, Corev1EventList>(cancellationToken: ct))
-#pragma warning restore CS0618
+            using var watching = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            if (Timeout >= 0)
             {
-                if (type is WatchEventType.Added or WatchEventType.Modified)
+                watching.CancelAfter(TimeSpan.FromSeconds(Timeout));
+            }
+
+            var watch = ns is null
+                ? Client.CoreV1.WatchListEventForAllNamespacesAsync(fieldSelector: fieldSelector, resourceVersion: list.Metadata.ResourceVersion, cancellationToken: watching.Token)
+                : Client.CoreV1.WatchListNamespacedEventAsync(ns, fieldSelector: fieldSelector, resourceVersion: list.Metadata.ResourceVersion, cancellationToken: watching.Token);
+            try
+            {
+                await foreach (var (type, ev) in watch)
                 {
-                    writer.Object(ev);
+                    if (type is WatchEventType.Added or WatchEventType.Modified)
+                    {
+                        writer.Object(ev);
+                    }
                 }
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                // -Timeout ran out: the watch ends as the user asked.
             }
         });
     }
