@@ -76,4 +76,34 @@ public sealed class ReplicaSetControllerTests(EngineFixture engine) : IClassFixt
             await Client.ReadNamespacedReplicaSetAsync("db", ns) is { Status.AvailableReplicas: 2 } rs ? rs : null, seconds: 10);
         Assert.Equal(2, available.Status.ReadyReplicas);
     }
+
+    [Fact]
+    public async Task Writers_racing_the_controller_on_the_same_replica_set_do_not_stop_it_converging()
+    {
+        var ns = await Workloads.NewNamespaceAsync(Client, "rs-race");
+        await Client.CreateNamespacedReplicaSetAsync(ReplicaSet("busy", 1), ns);
+        await Workloads.ActivePodsAsync(Client, ns, "app=busy", 1);
+
+        // Other writers change the object while the controller writes its status: its writes lose races and are retried.
+        var writers = Enumerable.Range(0, 3).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < 30; i++)
+            {
+                await Client.PatchNamespacedReplicaSetAsync(
+                    new V1Patch("""{"metadata":{"labels":{"writer-W":"I"}}}""".Replace("W", $"{w}").Replace("I", $"{i}"), V1Patch.PatchType.MergePatch), "busy", ns);
+            }
+        })).ToList();
+        await Client.PatchNamespacedReplicaSetScaleAsync(new V1Patch("""{"spec":{"replicas":4}}""", V1Patch.PatchType.MergePatch), "busy", ns);
+        await Task.WhenAll(writers);
+        await Workloads.MarkReadyAsync(Client, ns, "app=busy");
+
+        var settled = await ApiIntegrationTests.Eventually(async () =>
+        {
+            await Workloads.MarkReadyAsync(Client, ns, "app=busy");
+            var rs = await Client.ReadNamespacedReplicaSetAsync("busy", ns);
+            return rs.Status is { Replicas: 4, ReadyReplicas: 4 } && rs.Status.ObservedGeneration == rs.Metadata.Generation ? rs : null;
+        });
+        Assert.Equal(4, settled.Status.AvailableReplicas);
+        Assert.Equal(4, (await Workloads.ActivePodsAsync(Client, ns, "app=busy")).Count);
+    }
 }
