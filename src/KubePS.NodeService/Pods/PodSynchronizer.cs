@@ -10,8 +10,10 @@ using Microsoft.Extensions.Logging;
 namespace KubePS.NodeService.Pods;
 
 /// <summary>
-/// The node's pod loop: a watch on the pods bound to this node wakes it, a resync timer backs the
-/// watch up, and each pass hands every pod to its worker and removes what no pod owns.
+/// The node's pod loop. An informer keeps the pods bound to this node in memory (a list, then a
+/// watch from its resourceVersion, listing again only when the watch ends), so a pass costs no
+/// request; the watch wakes the loop, a resync timer backs it up, and each pass hands every pod
+/// that needs it to its worker and removes what no pod owns.
 /// </summary>
 public sealed class PodSynchronizer(
     IKubernetes api,
@@ -28,6 +30,12 @@ public sealed class PodSynchronizer(
 {
     // When each pod was last handed to its worker, and at which resourceVersion.
     private readonly Dictionary<string, (string? ResourceVersion, DateTime At)> _synced = [];
+
+    // The pods bound to this node by uid, as the informer last heard; null until the first list.
+    private Dictionary<string, V1Pod>? _pods;
+    private readonly Lock _podsLock = new();
+    private HashSet<string> _lastWanted = [];
+    private DateTime _cleanedAt = DateTime.MinValue;
 
     private string FieldSelector => $"spec.nodeName={options.NodeName}";
 
@@ -56,7 +64,18 @@ public sealed class PodSynchronizer(
 
     private async Task SyncAsync(CancellationToken cancellationToken)
     {
-        var pods = (await api.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: FieldSelector, cancellationToken: cancellationToken)).Items;
+        List<V1Pod> pods;
+        lock (_podsLock)
+        {
+            // Before the first list nothing is known, and nothing may be removed for want of a pod.
+            if (_pods is null)
+            {
+                return;
+            }
+
+            pods = [.. _pods.Values];
+        }
+
         // A pod is synced when it changed, when something marked it (a probe), or when its resync is due
         // (its containers may have exited); a wake-up for one pod does not make every other pod work.
         var now = DateTime.UtcNow;
@@ -80,6 +99,16 @@ public sealed class PodSynchronizer(
         pulls.Retain(wanted);
         probes.Retain(wanted);
         workers.Retain(wanted);
+
+        // What no pod owns is looked for when a pod went away, and at every resync for anything else.
+        if (_lastWanted.IsSubsetOf(wanted) && now - _cleanedAt < options.ResyncInterval)
+        {
+            _lastWanted = wanted;
+            return;
+        }
+
+        _lastWanted = wanted;
+        _cleanedAt = now;
         var orphans = (await runtime.ListAsync(options.NodeName, null, cancellationToken))
             .Where(c => !wanted.Contains(c.Label(WellKnown.ContainerLabels.PodUid) ?? ""));
         await reconciler.RemoveOrphanAsync(orphans, cancellationToken);
@@ -122,14 +151,24 @@ public sealed class PodSynchronizer(
         }
     }
 
+    // The informer: list, then watch from the list's resourceVersion, applying each change in order.
     private async Task WatchAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await foreach (var _ in api.CoreV1.WatchListPodForAllNamespacesAsync(fieldSelector: FieldSelector, timeoutSeconds: 300, cancellationToken: stoppingToken))
+                var list = await api.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: FieldSelector, cancellationToken: stoppingToken);
+                lock (_podsLock)
                 {
+                    _pods = list.Items.ToDictionary(p => p.Metadata.Uid);
+                }
+
+                signal.Wake();
+                await foreach (var (type, pod) in api.CoreV1.WatchListPodForAllNamespacesAsync(
+                    fieldSelector: FieldSelector, resourceVersion: list.Metadata.ResourceVersion, timeoutSeconds: 300, cancellationToken: stoppingToken))
+                {
+                    Apply(type, pod);
                     signal.Wake();
                 }
             }
@@ -139,9 +178,25 @@ public sealed class PodSynchronizer(
             }
             catch (Exception e)
             {
-                // The resync timer keeps pods converging while the watch is re-established.
+                // The pods last known keep converging while the informer lists again.
                 logger.LogDebug("Pod watch ended: {Message}", e.Message);
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+    }
+
+    private void Apply(WatchEventType type, V1Pod pod)
+    {
+        lock (_podsLock)
+        {
+            switch (type)
+            {
+                case WatchEventType.Added or WatchEventType.Modified:
+                    _pods![pod.Metadata.Uid] = pod;
+                    break;
+                case WatchEventType.Deleted:
+                    _pods!.Remove(pod.Metadata.Uid);
+                    break;
             }
         }
     }
