@@ -227,4 +227,31 @@ public sealed class DeploymentControllerTests(EngineFixture engine) : IClassFixt
         await ApiIntegrationTests.Eventually(async () => (await ReplicaSetsAsync(ns, "gone")).Count == 0 ? "" : null);
         await ApiIntegrationTests.Eventually(async () => (await Workloads.PodsAsync(Client, ns, "app=gone")).Count == 0 ? "" : null);
     }
+
+    [Fact]
+    public async Task Deleting_a_namespace_removes_its_deployments_replica_sets_pods_and_config_and_then_itself()
+    {
+        var ns = await Workloads.NewNamespaceAsync(Client, "deploy-namespace");
+        await Client.CreateNamespacedDeploymentAsync(Deployment("app", 3), ns);
+        await Client.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "settings" } }, ns);
+        await Workloads.ActivePodsAsync(Client, ns, "app=app", 3);
+
+        await Client.DeleteNamespaceAsync(ns);
+
+        await ApiIntegrationTests.Eventually(async () =>
+        {
+            try
+            {
+                await Client.ReadNamespaceAsync(ns);
+                return null;
+            }
+            catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                return "gone";
+            }
+        });
+        Assert.Empty((await Client.ListPodForAllNamespacesAsync(fieldSelector: $"metadata.namespace={ns}")).Items);
+        Assert.Empty((await Client.ListReplicaSetForAllNamespacesAsync(fieldSelector: $"metadata.namespace={ns}")).Items);
+        Assert.Empty((await Client.ListConfigMapForAllNamespacesAsync(fieldSelector: $"metadata.namespace={ns}")).Items);
+    }
 }

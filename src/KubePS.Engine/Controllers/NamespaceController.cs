@@ -1,75 +1,66 @@
+using k8s.Models;
 using KubePS.Core.Kinds;
 using KubePS.Core.Selectors;
 using KubePS.Engine.Api;
-using Microsoft.Extensions.Hosting;
+using KubePS.Engine.Controllers.Framework;
 using Microsoft.Extensions.Logging;
 
 namespace KubePS.Engine.Controllers;
 
 /// <summary>
 /// Finishes namespace deletion: deletes everything in a Terminating namespace (pods gracefully,
-/// through their nodes) and removes the namespace once it is empty.
+/// through their nodes) and removes the namespace once it is empty, looking again every second
+/// while something in it is still going.
 /// </summary>
-public sealed class NamespaceController(ObjectService objects, ILogger<NamespaceController> logger) : BackgroundService
+public sealed class NamespaceController : Controller
 {
-    private static readonly TimeSpan ResyncInterval = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan EmptyingInterval = TimeSpan.FromSeconds(1);
+    private readonly ObjectService _objects;
+    private readonly ILogger<NamespaceController> _logger;
+    private readonly Informer<V1Namespace> _namespaces;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public NamespaceController(ObjectService objects, SharedInformers informers, TimeProvider clock, ILogger<NamespaceController> logger)
+        : base(clock, logger, workers: 2)
     {
-        using var watch = objects.Store.Watch(KindRegistry.Namespace, null, objects.Store.CurrentResourceVersion);
-        do
+        _objects = objects;
+        _logger = logger;
+        _namespaces = informers.For<V1Namespace>(KindRegistry.Namespace);
+        _namespaces.AddHandler((_, ns) =>
         {
-            try
+            if (ns is { Metadata.DeletionTimestamp: not null })
             {
-                await ReconcileAllAsync(stoppingToken);
+                Queue.Add(ns.Metadata.Name);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogError(e, "Namespace reconcile failed; retrying");
-            }
-        }
-        while (await ChangeSignal.WaitAsync([watch], ResyncInterval, stoppingToken));
+        });
     }
 
-    public async Task ReconcileAllAsync(CancellationToken cancellationToken)
-    {
-        var namespaces = await objects.ListAsync(KindRegistry.Namespace, null, LabelSelector.Everything, FieldSelector.Everything, cancellationToken);
-        foreach (var ns in namespaces.Items.Where(n => n["metadata"]?["deletionTimestamp"] is not null))
-        {
-            await ReconcileAsync(KubeJson.NameOf(ns), cancellationToken);
-        }
-    }
+    protected override IEnumerable<IInformer> Informers => [_namespaces];
 
-    private async Task ReconcileAsync(string ns, CancellationToken cancellationToken)
+    protected override async Task<TimeSpan?> ReconcileAsync(string key, CancellationToken cancellationToken)
     {
+        if (_namespaces.Get(key) is not { Metadata.DeletionTimestamp: not null })
+        {
+            return null;
+        }
+
         var remaining = 0;
         foreach (var kind in KindRegistry.All.Where(k => k.Namespaced))
         {
-            var items = await objects.ListAsync(kind, ns, LabelSelector.Everything, FieldSelector.Everything, cancellationToken);
+            var items = await _objects.ListAsync(kind, key, LabelSelector.Everything, FieldSelector.Everything, cancellationToken);
             remaining += items.Items.Count;
             foreach (var item in items.Items.Where(i => i["metadata"]?["deletionTimestamp"] is null))
             {
-                try
-                {
-                    await objects.DeleteAsync(kind, ns, KubeJson.NameOf(item), options: null, dryRun: false, cancellationToken);
-                }
-                catch (ApiException e) when (e.Code is 404 or 409)
-                {
-                    // Already gone or changed; the next pass sees it.
-                }
+                await ConcurrentWrites.TolerateRaceAsync(() => _objects.DeleteAsync(kind, key, KubeJson.NameOf(item), options: null, dryRun: false, cancellationToken));
             }
         }
 
-        if (remaining == 0)
+        if (remaining > 0)
         {
-            logger.LogInformation("Namespace {Namespace} is empty; removing it", ns);
-            try
-            {
-                await objects.RemoveAsync(KindRegistry.Namespace, null, ns, expected: null, cancellationToken);
-            }
-            catch (ApiException e) when (e.Code == 404)
-            {
-            }
+            return EmptyingInterval;
         }
+
+        _logger.LogInformation("Namespace {Namespace} is empty; removing it", key);
+        await ConcurrentWrites.TolerateRaceAsync(() => _objects.RemoveAsync(KindRegistry.Namespace, null, key, expected: null, cancellationToken));
+        return null;
     }
 }
