@@ -52,6 +52,11 @@ Describe 'Start-KubeCluster' {
 }
 
 Describe 'Stop-KubeCluster' {
+    BeforeAll {
+        New-KubePod -Name survivor -Image kubeps/busybox:1 -Command sh, -c, 'echo still here; sleep 3600' | Out-Null
+        Wait-Until { (Get-KubePod -Name survivor).Status.Phase -eq 'Running' } -TimeoutSeconds 60
+    }
+
     It 'stops the engine and node and leaves the data' {
         $enginePid = [int](Get-Content (Join-Path $settings.DataPath 'engine/engine.pid'))
         $nodePid = [int](Get-Content (Join-Path $settings.DataPath "nodes/$node/node.pid"))
@@ -61,10 +66,12 @@ Describe 'Stop-KubeCluster' {
         Test-Path (Join-Path $settings.DataPath 'kubeconfig') | Should -BeTrue
     }
 
-    It 'starts again on the same data' {
+    It 'starts again on the same data, returning only once the node service answers' {
         $restarted = Start-KubeCluster -DataPath $settings.DataPath
         $restarted.EnginePid | Should -Not -Be $cluster.EnginePid
         (Get-KubeNamespace -Name default).Name | Should -Be 'default'
+        # The pod and its Ready node are still in the store from before the stop; its log comes from the new node service.
+        Get-KubeLog -Name survivor | Should -Be 'still here'
     }
 }
 

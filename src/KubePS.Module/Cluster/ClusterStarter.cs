@@ -29,11 +29,18 @@ public sealed class ClusterStarter(ClusterLayout layout, ClusterState state, Pip
 
         var connection = KubeSession.Connect(layout.KubeConfig, context: null);
         var nodes = new List<NodeSettings>();
+        var started = new HashSet<string>();
+        var startedAt = DateTime.UtcNow;
         foreach (var node in state.Nodes)
         {
+            var known = ReadNodePid(node);
             var pid = await EnsureRunningAsync(
-                $"node service {node.Name}", ReadNodePid(node), NodeCommandLine(node), layout.NodeLog(node.Name), cancellationToken);
+                $"node service {node.Name}", known, NodeCommandLine(node), layout.NodeLog(node.Name), cancellationToken);
             nodes.Add(node with { Pid = pid });
+            if (pid != known)
+            {
+                started.Add(node.Name);
+            }
         }
 
         progress.StatusDescription = Messages.WaitingForNodes;
@@ -43,7 +50,7 @@ public sealed class ClusterStarter(ClusterLayout layout, ClusterState state, Pip
             progress.CurrentOperation = Messages.NodeStatus(node.Name);
             writer.Progress(progress);
             await WaitUntilAsync(
-                $"node {node.Name} to be Ready", () => IsNodeReadyAsync(connection.Client, node.Name, cancellationToken),
+                $"node {node.Name} to be Ready", () => IsNodeReadyAsync(connection.Client, node.Name, started.Contains(node.Name) ? startedAt : null, cancellationToken),
                 () => IsNode(node, node.Pid), layout.NodeLog(node.Name), cancellationToken);
         }
 
@@ -90,11 +97,15 @@ public sealed class ClusterStarter(ClusterLayout layout, ClusterState state, Pip
         return started;
     }
 
-    private static async Task<bool> IsNodeReadyAsync(IKubernetes client, string name, CancellationToken cancellationToken)
+    // A node service started just now counts only once it has reported itself: the Node may still
+    // say Ready from before the cluster was stopped.
+    private static async Task<bool> IsNodeReadyAsync(IKubernetes client, string name, DateTime? startedAt, CancellationToken cancellationToken)
     {
         try
         {
-            return NodePrinting.Status(await client.CoreV1.ReadNodeAsync(name, cancellationToken: cancellationToken)) == "Ready";
+            var node = await client.CoreV1.ReadNodeAsync(name, cancellationToken: cancellationToken);
+            var heartbeat = node.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready")?.LastHeartbeatTime?.ToUniversalTime();
+            return NodePrinting.Status(node) == "Ready" && (startedAt is not { } since || heartbeat >= since.AddSeconds(-1));
         }
         catch (Exception e) when (KubeErrors.IsNotFound(e))
         {
