@@ -100,4 +100,31 @@ public sealed class DaemonSetControllerTests(EngineFixture engine) : IClassFixtu
         var set = await Client.ReadNamespacedDaemonSetAsync("logs", ns);
         Assert.Equal(3, set.Status.UpdatedNumberScheduled);
     }
+
+    [Fact]
+    public async Task Kubectl_rollout_undo_returns_a_daemon_set_to_its_previous_template_revision()
+    {
+        var ns = await Workloads.NewNamespaceAsync(Client, "ds-undo");
+        await AddNodeAsync("u1", new() { ["pool"] = "undo" });
+        await Client.CreateNamespacedDaemonSetAsync(Set("mon", new() { ["pool"] = "undo" }), ns);
+        await WaitForNodesAsync(ns, "mon", "u1");
+        await Client.PatchNamespacedDaemonSetAsync(
+            new V1Patch("""{"spec":{"template":{"spec":{"containers":[{"name":"main","image":"kubeps/busybox:2"}]}}}}""", V1Patch.PatchType.StrategicMergePatch), "mon", ns);
+        await ApiIntegrationTests.Eventually(async () =>
+            (await Workloads.ActivePodsAsync(Client, ns, "app=mon")).SingleOrDefault() is { } pod && pod.Spec.Containers[0].Image == "kubeps/busybox:2" ? pod : null);
+
+        var kubectl = new KubectlRunner(engine.KubeConfigPath, engine.DataPath);
+        var (code, output) = await kubectl.RunAsync("rollout", "undo", "daemonset/mon", "-n", ns);
+        Assert.True(code == 0, output);
+
+        var restored = await ApiIntegrationTests.Eventually(async () =>
+            (await Workloads.ActivePodsAsync(Client, ns, "app=mon")).SingleOrDefault() is { } pod && pod.Spec.Containers[0].Image == "kubeps/busybox:1" ? pod : null);
+        var revisions = (await Client.ListNamespacedControllerRevisionAsync(ns)).Items;
+        Assert.Equal(2, revisions.Count);
+        Assert.Equal(3, revisions.Single(r => r.Metadata.Name == restored.Metadata.Labels["controller-revision-hash"]).Revision);
+        (code, output) = await kubectl.RunAsync("rollout", "history", "daemonset/mon", "-n", ns);
+        Assert.True(code == 0, output);
+        Assert.Matches(@"(?m)^2\s", output);
+        Assert.Matches(@"(?m)^3\s", output);
+    }
 }

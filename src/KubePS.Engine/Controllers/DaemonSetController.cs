@@ -15,7 +15,6 @@ namespace KubePS.Engine.Controllers;
 /// </summary>
 public sealed class DaemonSetController : Controller
 {
-    public const string HashLabel = "controller-revision-hash";
     private static readonly KindInfo Kind = KindRegistry.DaemonSet;
 
     // The tolerations Kubernetes gives every daemon pod, so node trouble does not evict or block it.
@@ -34,6 +33,7 @@ public sealed class DaemonSetController : Controller
     private readonly Informer<V1DaemonSet> _sets;
     private readonly Informer<V1Node> _nodes;
     private readonly ChildClaimer<V1Pod> _claimer;
+    private readonly ControllerHistory _history;
 
     public DaemonSetController(ObjectService objects, SharedInformers informers, PodControl pods, TimeProvider clock, ILogger<DaemonSetController> logger)
         : base(clock, logger, workers: 2)
@@ -43,6 +43,7 @@ public sealed class DaemonSetController : Controller
         _sets = informers.For<V1DaemonSet>(Kind);
         _nodes = informers.For<V1Node>(KindRegistry.Node);
         _claimer = new ChildClaimer<V1Pod>(Kind, KindRegistry.Pod, objects, pods.Pods);
+        _history = new ControllerHistory(Kind, objects, informers);
         _sets.AddHandler((_, set) => Enqueue(set));
         _nodes.AddHandler((old, node) =>
         {
@@ -64,7 +65,7 @@ public sealed class DaemonSetController : Controller
         });
     }
 
-    protected override IEnumerable<IInformer> Informers => [_sets, _nodes, _pods.Pods];
+    protected override IEnumerable<IInformer> Informers => [_sets, _nodes, _pods.Pods, _history.Informer];
 
     protected override async Task<TimeSpan?> ReconcileAsync(string key, CancellationToken cancellationToken)
     {
@@ -73,7 +74,8 @@ public sealed class DaemonSetController : Controller
             return null;
         }
 
-        var hash = PodTemplateHash.Compute(set.Spec.Template, set.Status?.CollisionCount);
+        // Pods carry their template's ControllerRevision name, which is what kubectl rollout undo goes back to.
+        var hash = (await _history.EnsureAsync(set.Metadata, set.Spec.Selector, set.Spec.Template, set.Status?.CollisionCount, cancellationToken)).Metadata.Name;
         var pods = await _claimer.ClaimAsync(set.Metadata, LabelSelector.FromObject(set.Spec.Selector), cancellationToken);
         var nodes = _nodes.List().ToDictionary(n => n.Metadata.Name);
         var eligible = nodes.Values.Where(n => IsEligible(set, n)).Select(n => n.Metadata.Name).ToHashSet();
@@ -100,6 +102,7 @@ public sealed class DaemonSetController : Controller
         }
 
         await UpdateStatusAsync(set, placed, byNode.Keys.Count(n => !eligible.Contains(n)), eligible.Count, hash, now, cancellationToken);
+        await _history.PruneAsync(set.Metadata, placed.Select(ControllerHistory.RevisionOf).Append(hash), set.Spec.RevisionHistoryLimit ?? 10, cancellationToken);
         var minReady = set.Spec.MinReadySeconds ?? 0;
         return placed.Select(p => PodState.AvailableAt(p, minReady)).Where(t => t > now).Min() - now;
     }
@@ -113,7 +116,7 @@ public sealed class DaemonSetController : Controller
         _pods.CreateAsync(Kind, set.Metadata, set.Spec.Template, pod =>
         {
             pod.Spec.NodeName = node;
-            pod.Metadata.Labels = new Dictionary<string, string>(pod.Metadata.Labels ?? new Dictionary<string, string>()) { [HashLabel] = hash };
+            pod.Metadata.Labels = new Dictionary<string, string>(pod.Metadata.Labels ?? new Dictionary<string, string>()) { [ControllerHistory.RevisionLabel] = hash };
             var tolerations = pod.Spec.Tolerations ?? [];
             pod.Spec.Tolerations = tolerations.Concat(DaemonTolerations.Where(d => !tolerations.Any(t => t.Key == d.Key && t.Effect == d.Effect))).ToList();
         }, cancellationToken);
@@ -124,7 +127,7 @@ public sealed class DaemonSetController : Controller
         var minReady = set.Spec.MinReadySeconds ?? 0;
         var maxUnavailable = Math.Max(1, RolloutArithmetic.Scaled(set.Spec.UpdateStrategy?.RollingUpdate?.MaxUnavailable, desired, roundUp: false));
         var unavailable = desired - placed.Count(p => PodState.IsAvailable(p, minReady, now));
-        var old = placed.Where(p => HashOf(p) != hash).OrderBy(p => PodState.IsAvailable(p, minReady, now)).ToList();
+        var old = placed.Where(p => ControllerHistory.RevisionOf(p) != hash).OrderBy(p => PodState.IsAvailable(p, minReady, now)).ToList();
         var budget = maxUnavailable - unavailable;
         var doomed = old.Where(p => !PodState.IsAvailable(p, minReady, now)).Concat(old.Where(p => PodState.IsAvailable(p, minReady, now)).Take(Math.Max(0, budget))).ToList();
         await Task.WhenAll(doomed.Select(p => _pods.DeleteAsync(Kind, set.Metadata, p, cancellationToken)));
@@ -140,7 +143,7 @@ public sealed class DaemonSetController : Controller
             CurrentNumberScheduled = placed.Count,
             NumberMisscheduled = misscheduled,
             NumberReady = placed.Count(PodState.IsReady),
-            UpdatedNumberScheduled = placed.Count(p => HashOf(p) == hash),
+            UpdatedNumberScheduled = placed.Count(p => ControllerHistory.RevisionOf(p) == hash),
             NumberAvailable = available,
             NumberUnavailable = Math.Max(0, desired - available),
             CollisionCount = set.Status?.CollisionCount,
@@ -155,8 +158,6 @@ public sealed class DaemonSetController : Controller
         var written = await _objects.UpdateAsync(Kind, set.Metadata.NamespaceProperty, set.Metadata.Name, KubeJson.ToNode(copy), "status", dryRun: false, cancellationToken);
         _sets.Assume(KubeJson.ToTyped<V1DaemonSet>(written));
     }
-
-    private static string? HashOf(V1Pod pod) => pod.Metadata.Labels is { } l && l.TryGetValue(HashLabel, out var h) ? h : null;
 
     private static bool SameForPlacement(V1Node a, V1Node b) =>
         KubeJson.Serialize(a.Metadata.Labels ?? new Dictionary<string, string>()) == KubeJson.Serialize(b.Metadata.Labels ?? new Dictionary<string, string>())

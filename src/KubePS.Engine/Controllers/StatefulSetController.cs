@@ -1,4 +1,3 @@
-using System.Text.Json;
 using k8s.Models;
 using KubePS.Core.Kinds;
 using KubePS.Core.Selectors;
@@ -17,7 +16,6 @@ namespace KubePS.Engine.Controllers;
 /// </summary>
 public sealed class StatefulSetController : Controller
 {
-    public const string RevisionLabel = "controller-revision-hash";
     public const string PodNameLabel = "statefulset.kubernetes.io/pod-name";
     public const string PodIndexLabel = "apps.kubernetes.io/pod-index";
     private static readonly KindInfo Kind = KindRegistry.StatefulSet;
@@ -25,7 +23,7 @@ public sealed class StatefulSetController : Controller
     private readonly PodControl _pods;
     private readonly Informer<V1StatefulSet> _sets;
     private readonly Informer<V1PersistentVolumeClaim> _claims;
-    private readonly Informer<V1ControllerRevision> _revisions;
+    private readonly ControllerHistory _history;
     private readonly ChildClaimer<V1Pod> _podClaimer;
 
     public StatefulSetController(ObjectService objects, SharedInformers informers, PodControl pods, TimeProvider clock, ILogger<StatefulSetController> logger)
@@ -35,7 +33,7 @@ public sealed class StatefulSetController : Controller
         _pods = pods;
         _sets = informers.For<V1StatefulSet>(Kind);
         _claims = informers.For<V1PersistentVolumeClaim>(KindRegistry.PersistentVolumeClaim);
-        _revisions = informers.For<V1ControllerRevision>(KindRegistry.ControllerRevision);
+        _history = new ControllerHistory(Kind, objects, informers);
         _podClaimer = new ChildClaimer<V1Pod>(Kind, KindRegistry.Pod, objects, pods.Pods);
         _sets.AddHandler((_, set) =>
         {
@@ -56,7 +54,7 @@ public sealed class StatefulSetController : Controller
         });
     }
 
-    protected override IEnumerable<IInformer> Informers => [_sets, _pods.Pods, _claims, _revisions];
+    protected override IEnumerable<IInformer> Informers => [_sets, _pods.Pods, _claims, _history.Informer];
 
     protected override async Task<TimeSpan?> ReconcileAsync(string key, CancellationToken cancellationToken)
     {
@@ -66,8 +64,8 @@ public sealed class StatefulSetController : Controller
         }
 
         var pods = await _podClaimer.ClaimAsync(set.Metadata, LabelSelector.FromObject(set.Spec.Selector), cancellationToken);
-        var update = await EnsureRevisionAsync(set, cancellationToken);
-        var current = set.Status?.CurrentRevision is { Length: > 0 } name && _revisions.Get(set.Metadata.NamespaceProperty, name) is { } kept ? kept : update;
+        var update = await _history.EnsureAsync(set.Metadata, set.Spec.Selector, set.Spec.Template, set.Status?.CollisionCount, cancellationToken);
+        var current = set.Status?.CurrentRevision is { Length: > 0 } name && _history.Find(set.Metadata, name) is { } kept ? kept : update;
         var replicas = set.Spec.Replicas ?? 1;
         var byOrdinal = pods.Select(p => (Ordinal: OrdinalOf(set, p), Pod: p)).Where(x => x.Ordinal >= 0).ToDictionary(x => x.Ordinal, x => x.Pod);
         var ordered = set.Spec.PodManagementPolicy != "Parallel";
@@ -82,7 +80,8 @@ public sealed class StatefulSetController : Controller
 
         var live = _pods.Pods.InNamespace(set.Metadata.NamespaceProperty ?? "").Where(p => Ownership.ControllerOf(p.Metadata)?.Uid == set.Metadata.Uid).ToList();
         await UpdateStatusAsync(set, live, replicas, current, update, now, cancellationToken);
-        await PruneRevisionsAsync(set, live, current, update, cancellationToken);
+        await _history.PruneAsync(set.Metadata, live.Select(ControllerHistory.RevisionOf).Append(current.Metadata.Name).Append(update.Metadata.Name),
+            set.Spec.RevisionHistoryLimit ?? 10, cancellationToken);
         var minReady = set.Spec.MinReadySeconds ?? 0;
         var nextAvailable = live.Select(p => PodState.AvailableAt(p, minReady)).Where(t => t > now).Min();
         return nextAvailable - now;
@@ -167,7 +166,7 @@ public sealed class StatefulSetController : Controller
         var partition = set.Spec.UpdateStrategy?.RollingUpdate?.Partition ?? 0;
         for (var ordinal = replicas - 1; ordinal >= partition; ordinal--)
         {
-            if (byOrdinal.TryGetValue(ordinal, out var pod) && RevisionOf(pod) != update.Metadata.Name)
+            if (byOrdinal.TryGetValue(ordinal, out var pod) && ControllerHistory.RevisionOf(pod) != update.Metadata.Name)
             {
                 await _pods.DeleteAsync(Kind, set.Metadata, pod, cancellationToken);
                 return;
@@ -183,13 +182,13 @@ public sealed class StatefulSetController : Controller
             await EnsureClaimAsync(set, template, ordinal, cancellationToken);
         }
 
-        await _pods.CreateAsync(Kind, set.Metadata, TemplateOf(revision), pod =>
+        await _pods.CreateAsync(Kind, set.Metadata, ControllerHistory.TemplateOf(revision), pod =>
         {
             pod.Metadata.Name = name;
             pod.Metadata.GenerateName = null;
             pod.Metadata.Labels = new Dictionary<string, string>(pod.Metadata.Labels ?? new Dictionary<string, string>())
             {
-                [RevisionLabel] = revision.Metadata.Name,
+                [ControllerHistory.RevisionLabel] = revision.Metadata.Name,
                 [PodNameLabel] = name,
                 [PodIndexLabel] = ordinal.ToString(),
             };
@@ -238,46 +237,11 @@ public sealed class StatefulSetController : Controller
         }
     }
 
-    private async Task<V1ControllerRevision> EnsureRevisionAsync(V1StatefulSet set, CancellationToken cancellationToken)
-    {
-        var name = $"{set.Metadata.Name}-{PodTemplateHash.Compute(set.Spec.Template, set.Status?.CollisionCount)}";
-        var owned = OwnedRevisions(set);
-        if (owned.FirstOrDefault(r => r.Metadata.Name == name) is { } existing)
-        {
-            return existing;
-        }
-
-        var revision = new V1ControllerRevision
-        {
-            ApiVersion = "apps/v1",
-            Kind = "ControllerRevision",
-            Metadata = new V1ObjectMeta
-            {
-                Name = name,
-                NamespaceProperty = set.Metadata.NamespaceProperty,
-                Labels = new Dictionary<string, string>(set.Spec.Selector.MatchLabels ?? new Dictionary<string, string>()) { [RevisionLabel] = name },
-                OwnerReferences = [Ownership.ControllerReference(Kind, set.Metadata)],
-            },
-            Data = JsonSerializer.SerializeToElement(new { spec = new { template = KubeJson.ToNode(set.Spec.Template) } }),
-            Revision = owned.Select(r => r.Revision).DefaultIfEmpty(0).Max() + 1,
-        };
-        var created = KubeJson.ToTyped<V1ControllerRevision>(
-            await _objects.CreateAsync(KindRegistry.ControllerRevision, set.Metadata.NamespaceProperty, KubeJson.ToNode(revision), dryRun: false, cancellationToken));
-        _revisions.Assume(created);
-        return created;
-    }
-
-    private List<V1ControllerRevision> OwnedRevisions(V1StatefulSet set) =>
-        _revisions.InNamespace(set.Metadata.NamespaceProperty ?? "").Where(r => Ownership.ControllerOf(r.Metadata)?.Uid == set.Metadata.Uid).ToList();
-
-    private static V1PodTemplateSpec TemplateOf(V1ControllerRevision revision) =>
-        KubeJson.ToTyped<V1PodTemplateSpec>(System.Text.Json.Nodes.JsonNode.Parse(((JsonElement)revision.Data).GetRawText())!["spec"]!["template"]!.AsObject());
-
     private async Task UpdateStatusAsync(
         V1StatefulSet set, List<V1Pod> pods, int replicas, V1ControllerRevision current, V1ControllerRevision update, DateTime now, CancellationToken cancellationToken)
     {
         var active = pods.Where(p => p.Metadata.DeletionTimestamp is null).ToList();
-        var updated = active.Count(p => RevisionOf(p) == update.Metadata.Name);
+        var updated = active.Count(p => ControllerHistory.RevisionOf(p) == update.Metadata.Name);
         var ready = active.Count(PodState.IsReady);
         var rolledOut = updated == replicas && ready == replicas && active.Count == replicas;
         var status = new V1StatefulSetStatus
@@ -286,7 +250,7 @@ public sealed class StatefulSetController : Controller
             Replicas = active.Count,
             ReadyReplicas = ready,
             AvailableReplicas = active.Count(p => PodState.IsAvailable(p, set.Spec.MinReadySeconds ?? 0, now)),
-            CurrentReplicas = rolledOut ? updated : active.Count(p => RevisionOf(p) == current.Metadata.Name),
+            CurrentReplicas = rolledOut ? updated : active.Count(p => ControllerHistory.RevisionOf(p) == current.Metadata.Name),
             UpdatedReplicas = updated,
             CurrentRevision = rolledOut ? update.Metadata.Name : current.Metadata.Name,
             UpdateRevision = update.Metadata.Name,
@@ -302,19 +266,6 @@ public sealed class StatefulSetController : Controller
         var written = await _objects.UpdateAsync(Kind, set.Metadata.NamespaceProperty, set.Metadata.Name, KubeJson.ToNode(copy), "status", dryRun: false, cancellationToken);
         _sets.Assume(KubeJson.ToTyped<V1StatefulSet>(written));
     }
-
-    private async Task PruneRevisionsAsync(V1StatefulSet set, List<V1Pod> pods, V1ControllerRevision current, V1ControllerRevision update, CancellationToken cancellationToken)
-    {
-        var used = pods.Select(RevisionOf).Append(current.Metadata.Name).Append(update.Metadata.Name).ToHashSet();
-        var unused = OwnedRevisions(set).Where(r => !used.Contains(r.Metadata.Name)).OrderBy(r => r.Revision).ToList();
-        foreach (var revision in unused.Take(Math.Max(0, unused.Count - (set.Spec.RevisionHistoryLimit ?? 10))))
-        {
-            await ConcurrentWrites.TolerateRaceAsync(() => _objects.DeleteAsync(
-                KindRegistry.ControllerRevision, revision.Metadata.NamespaceProperty, revision.Metadata.Name, null, false, cancellationToken));
-        }
-    }
-
-    private static string? RevisionOf(V1Pod pod) => pod.Metadata.Labels is { } l && l.TryGetValue(RevisionLabel, out var r) ? r : null;
 
     private static int OrdinalOf(V1StatefulSet set, V1Pod pod)
     {
