@@ -18,7 +18,8 @@ public sealed record DeleteOutcome(JsonObject Object, bool Removed);
 /// </summary>
 public sealed partial class ObjectService(IObjectStore store, TimeProvider clock)
 {
-    private const int PatchAttempts = 5;
+    // Kubernetes retries a patch without a resourceVersion until it applies; this bounds it against a livelock.
+    private const int PatchAttempts = 64;
 
     public IObjectStore Store => store;
 

@@ -1,9 +1,9 @@
 using k8s.Models;
 using KubePS.Core.Kinds;
-using KubePS.Core.Selectors;
 using KubePS.Engine.Api;
+using System.Threading.Channels;
 using KubePS.Engine.Controllers;
-using KubePS.Engine.Storage;
+using KubePS.Engine.Controllers.Framework;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -11,25 +11,43 @@ namespace KubePS.Engine.Scheduling;
 
 /// <summary>
 /// Places unscheduled pods: filters the nodes with <see cref="NodeFit"/>, prefers the least
-/// allocated, binds through the binding subresource. A pod that fits nowhere stays Pending with a
+/// allocated, binds through the binding subresource. Pods and nodes come from the engine's shared
+/// informers, so a round lists nothing. A pod that fits nowhere stays Pending with a
 /// FailedScheduling event and an Unschedulable PodScheduled condition, and is retried when pods or
 /// nodes change.
 /// </summary>
-public sealed class Scheduler(ObjectService objects, EventRecorder events, TimeProvider clock, ILogger<Scheduler> logger) : BackgroundService
+public sealed class Scheduler : BackgroundService
 {
     public const string Name = "default-scheduler";
     private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(5);
 
+    private readonly ObjectService _objects;
+    private readonly EventRecorder _events;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<Scheduler> _logger;
+    private readonly Informer<V1Pod> _pods;
+    private readonly Informer<V1Node> _nodes;
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
     // The last FailedScheduling message per pod uid, so a pod that stays unschedulable is not reported again and again.
     private readonly Dictionary<string, string> _reported = [];
 
+    public Scheduler(ObjectService objects, SharedInformers informers, EventRecorder events, TimeProvider clock, ILogger<Scheduler> logger)
+    {
+        _objects = objects;
+        _events = events;
+        _clock = clock;
+        _logger = logger;
+        _pods = informers.For<V1Pod>(KindRegistry.Pod);
+        _nodes = informers.For<V1Node>(KindRegistry.Node);
+        _pods.AddHandler((_, _) => _wake.Writer.TryWrite(true));
+        _nodes.AddHandler((_, _) => _wake.Writer.TryWrite(true));
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var store = objects.Store;
-        var from = store.CurrentResourceVersion;
-        using var pods = store.Watch(KindRegistry.Pod, null, from);
-        using var nodes = store.Watch(KindRegistry.Node, null, from);
-        do
+        await Task.WhenAll(_pods.Synced, _nodes.Synced).WaitAsync(stoppingToken);
+        while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
@@ -37,19 +55,26 @@ public sealed class Scheduler(ObjectService objects, EventRecorder events, TimeP
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogError(e, "Scheduling round failed; retrying");
+                _logger.LogError(e, "Scheduling round failed; retrying");
+            }
+
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            wait.CancelAfter(RetryInterval);
+            try
+            {
+                await _wake.Reader.ReadAsync(wait.Token);
+            }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
             }
         }
-        while (await ChangeSignal.WaitAsync([pods, nodes], RetryInterval, stoppingToken));
     }
 
     /// <summary>One scheduling round over every pending pod.</summary>
-    public async Task ScheduleAllAsync(CancellationToken cancellationToken)
+    private async Task ScheduleAllAsync(CancellationToken cancellationToken)
     {
-        var nodes = (await objects.ListAsync(KindRegistry.Node, null, LabelSelector.Everything, FieldSelector.Everything, cancellationToken))
-            .Items.Select(KubeJson.ToTyped<V1Node>).ToList();
-        var pods = (await objects.ListAsync(KindRegistry.Pod, null, LabelSelector.Everything, FieldSelector.Everything, cancellationToken))
-            .Items.Select(KubeJson.ToTyped<V1Pod>).ToList();
+        var nodes = _nodes.List();
+        var pods = _pods.List();
         var placed = pods.Where(p => !string.IsNullOrEmpty(p.Spec.NodeName)).GroupBy(p => p.Spec.NodeName)
             .ToDictionary(g => g.Key, g => g.ToList());
         var pending = pods
@@ -70,7 +95,7 @@ public sealed class Scheduler(ObjectService objects, EventRecorder events, TimeP
 
     private async Task ScheduleAsync(V1Pod pod, List<V1Node> nodes, Dictionary<string, List<V1Pod>> placed, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = _clock.GetUtcNow().UtcDateTime;
         var reasons = new List<string>();
         V1Node? best = null;
         var bestScore = double.MinValue;
@@ -98,9 +123,9 @@ public sealed class Scheduler(ObjectService objects, EventRecorder events, TimeP
             if (_reported.GetValueOrDefault(pod.Metadata.Uid) != message)
             {
                 _reported[pod.Metadata.Uid] = message;
-                logger.LogInformation("Pod {Namespace}/{Pod} is unschedulable: {Message}", pod.Metadata.NamespaceProperty, pod.Metadata.Name, message);
+                _logger.LogInformation("Pod {Namespace}/{Pod} is unschedulable: {Message}", pod.Metadata.NamespaceProperty, pod.Metadata.Name, message);
                 await MarkUnschedulableAsync(pod, message, cancellationToken);
-                await events.RecordAsync(reference, "Warning", "FailedScheduling", message, Name, cancellationToken);
+                await _events.RecordAsync(reference, "Warning", "FailedScheduling", message, Name, cancellationToken);
             }
 
             return;
@@ -108,7 +133,7 @@ public sealed class Scheduler(ObjectService objects, EventRecorder events, TimeP
 
         try
         {
-            await objects.BindAsync(pod.Metadata.NamespaceProperty, pod.Metadata.Name,
+            await _objects.BindAsync(pod.Metadata.NamespaceProperty, pod.Metadata.Name,
                 new V1Binding { Metadata = new V1ObjectMeta { Name = pod.Metadata.Name }, Target = new V1ObjectReference { Kind = "Node", Name = best.Metadata.Name } },
                 cancellationToken);
         }
@@ -118,33 +143,34 @@ public sealed class Scheduler(ObjectService objects, EventRecorder events, TimeP
             return;
         }
 
+        // The cached pod is not changed: it counts on its node in this round as it is, and the watch brings it bound.
         _reported.Remove(pod.Metadata.Uid);
-        pod.Spec.NodeName = best.Metadata.Name;
         if (!placed.TryGetValue(best.Metadata.Name, out var list))
         {
             placed[best.Metadata.Name] = list = [];
         }
 
         list.Add(pod);
-        await events.RecordAsync(reference, "Normal", "Scheduled",
+        await _events.RecordAsync(reference, "Normal", "Scheduled",
             $"Successfully assigned {pod.Metadata.NamespaceProperty}/{pod.Metadata.Name} to {best.Metadata.Name}", Name, cancellationToken);
     }
 
-    private async Task MarkUnschedulableAsync(V1Pod pod, string message, CancellationToken cancellationToken)
+    private async Task MarkUnschedulableAsync(V1Pod cached, string message, CancellationToken cancellationToken)
     {
+        var pod = Informer<V1Pod>.Copy(cached);
         var condition = new V1PodCondition
         {
             Type = "PodScheduled",
             Status = "False",
             Reason = "Unschedulable",
             Message = message,
-            LastTransitionTime = clock.GetUtcNow().UtcDateTime,
+            LastTransitionTime = _clock.GetUtcNow().UtcDateTime,
         };
         pod.Status ??= new V1PodStatus();
         pod.Status.Conditions = (pod.Status.Conditions ?? []).Where(c => c.Type != "PodScheduled").Append(condition).ToList();
         try
         {
-            await objects.UpdateAsync(KindRegistry.Pod, pod.Metadata.NamespaceProperty, pod.Metadata.Name, KubeJson.ToNode(pod), "status", false, cancellationToken);
+            await _objects.UpdateAsync(KindRegistry.Pod, pod.Metadata.NamespaceProperty, pod.Metadata.Name, KubeJson.ToNode(pod), "status", false, cancellationToken);
         }
         catch (ApiException e) when (e.Code is 404 or 409)
         {
