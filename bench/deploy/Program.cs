@@ -15,6 +15,7 @@ using KubePS.Bench;
 var replicas = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 50;
 var updated = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20;
 var output = args.Length > 2 ? args[2] : Path.Combine(AppContext.BaseDirectory, "deploy.md");
+var rounds = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 3;
 const string Image = "kubeps/busybox:1";
 const string NewImage = "kubeps/busybox:2";
 string[] serve = ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"];
@@ -27,32 +28,50 @@ await CreateAndWaitAsync(cluster, "warm", 2, serve);
 await RemoveDeploymentAsync(cluster, "warm");
 await Floor.StartPodsAsync(cluster.Docker, "warm", 2, Image, serve).ContinueWith(t => Floor.RemoveAsync(cluster.Docker, t.Result)).Unwrap();
 
-var kubeCreate = await CreateAndWaitAsync(cluster, "bench", replicas, serve);
-await RemoveDeploymentAsync(cluster, "bench");
+// Each measurement runs `rounds` times, interleaved, and the median counts: this machine's timings vary by a fifth from run to run.
+var kubeCreates = new List<TimeSpan>();
+var kubeUpdates = new List<TimeSpan>();
+var floorCreates = new List<TimeSpan>();
+var floorUpdates = new List<TimeSpan>();
+var swarmRuns = new List<(TimeSpan Create, TimeSpan Update)>();
+for (var round = 0; round < rounds; round++)
+{
+    kubeCreates.Add(await CreateAndWaitAsync(cluster, "bench", replicas, serve));
+    await RemoveDeploymentAsync(cluster, "bench");
 
-await CreateAndWaitAsync(cluster, "roll", updated, serve);
-var kubeUpdate = await RollAsync(cluster, "roll");
-await RemoveDeploymentAsync(cluster, "roll");
+    await CreateAndWaitAsync(cluster, "roll", updated, serve);
+    kubeUpdates.Add(await RollAsync(cluster, "roll"));
+    await RemoveDeploymentAsync(cluster, "roll");
 
-var clock = Stopwatch.StartNew();
-var floorPods = await Floor.StartPodsAsync(cluster.Docker, "create", replicas, Image, serve);
-var floorCreate = clock.Elapsed;
-await Floor.RemoveAsync(cluster.Docker, floorPods);
+    var clock = Stopwatch.StartNew();
+    var floorPods = await Floor.StartPodsAsync(cluster.Docker, "create", replicas, Image, serve);
+    floorCreates.Add(clock.Elapsed);
+    await Floor.RemoveAsync(cluster.Docker, floorPods);
 
-var oldPods = await Floor.StartPodsAsync(cluster.Docker, "old", updated, Image, serve);
-clock.Restart();
-await Task.WhenAll(Floor.StartPodsAsync(cluster.Docker, "new", updated, NewImage, serve).ContinueWith(t => floorPods = t.Result), Floor.RemoveAsync(cluster.Docker, oldPods));
-var floorUpdate = clock.Elapsed;
-await Floor.RemoveAsync(cluster.Docker, floorPods);
+    var oldPods = await Floor.StartPodsAsync(cluster.Docker, "old", updated, Image, serve);
+    clock.Restart();
+    await Task.WhenAll(Floor.StartPodsAsync(cluster.Docker, "new", updated, NewImage, serve).ContinueWith(t => floorPods = t.Result), Floor.RemoveAsync(cluster.Docker, oldPods));
+    floorUpdates.Add(clock.Elapsed);
+    await Floor.RemoveAsync(cluster.Docker, floorPods);
 
-var swarm = await Swarm.RunAsync(cluster.Docker, replicas, updated, Image, NewImage, serve);
+    if (await Swarm.RunAsync(cluster.Docker, replicas, updated, Image, NewImage, serve) is { } run)
+    {
+        swarmRuns.Add(run);
+    }
+}
+
+var kubeCreate = Median(kubeCreates);
+var kubeUpdate = Median(kubeUpdates);
+var floorCreate = Median(floorCreates);
+var floorUpdate = Median(floorUpdates);
+(TimeSpan Create, TimeSpan Update)? swarm = swarmRuns.Count == 0 ? null : (Median(swarmRuns.Select(r => r.Create)), Median(swarmRuns.Select(r => r.Update)));
 
 var dockerVersion = (await cluster.Docker.System.GetVersionAsync()).Version;
 var report = new StringBuilder()
     .AppendLine("# Deployment benchmark").AppendLine()
     .AppendLine(CultureInfo.InvariantCulture, $"Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, "
         + $"{GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1 << 30)} GiB, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, Docker {dockerVersion}; "
-        + $"image {Image}; one node service (its own process), the engine in this process. Each time runs from the request to every pod "
+        + $"image {Image}; one node service (its own process), the engine in this process; the median of {rounds} rounds. Each time runs from the request to every pod "
         + $"Running (or, for the update, to the rollout being complete with every old pod gone).").AppendLine()
     .AppendLine("| | KubePS s | Docker Swarm s | floor s | KubePS / Swarm | KubePS / floor |")
     .AppendLine("|---|---:|---:|---:|---:|---:|")
@@ -68,6 +87,8 @@ var report = new StringBuilder()
 Console.Write(report);
 await File.WriteAllTextAsync(output, report.ToString());
 Console.WriteLine($"written to {output}");
+
+static TimeSpan Median(IEnumerable<TimeSpan> times) => times.Order().ElementAt(times.Count() / 2);
 
 static string Row(string what, TimeSpan kube, TimeSpan? swarm, TimeSpan floor)
 {
