@@ -31,23 +31,8 @@ public sealed class CronJobController : Controller
         _events = events;
         _cronJobs = informers.For<V1CronJob>(Kind);
         _jobs = informers.For<V1Job>(KindRegistry.Job);
-        _cronJobs.AddHandler((_, cj) =>
-        {
-            if (cj is not null)
-            {
-                Queue.Add(Informer<V1CronJob>.KeyOf(cj.Metadata));
-            }
-        });
-        _jobs.AddHandler((old, job) =>
-        {
-            foreach (var version in new[] { old, job }.OfType<V1Job>())
-            {
-                if (Ownership.ControllerKey(Kind, version.Metadata) is { } owner)
-                {
-                    Queue.Add(owner);
-                }
-            }
-        });
+        _cronJobs.AddHandler(EnqueueItself<V1CronJob>());
+        _jobs.AddHandler(EnqueueControllerOf<V1Job>(Kind));
     }
 
     protected override IEnumerable<IInformer> Informers => [_cronJobs, _jobs];
@@ -59,7 +44,7 @@ public sealed class CronJobController : Controller
             return null;
         }
 
-        var jobs = _jobs.InNamespace(cj.Metadata.NamespaceProperty ?? "").Where(j => Ownership.ControllerOf(j.Metadata)?.Uid == cj.Metadata.Uid).ToList();
+        var jobs = _jobs.ControlledBy(cj.Metadata.Uid);
         var active = jobs.Where(j => Finished(j) is null && j.Metadata.DeletionTimestamp is null).ToList();
         await PruneHistoryAsync(cj, jobs, cancellationToken);
 
@@ -163,8 +148,7 @@ public sealed class CronJobController : Controller
         var about = ObjectReference.Of(Kind, cj.Metadata);
         try
         {
-            var created = KubeJson.ToTyped<V1Job>(await _objects.CreateAsync(KindRegistry.Job, job.Metadata.NamespaceProperty, KubeJson.ToNode(job), dryRun: false, cancellationToken));
-            _jobs.Assume(created);
+            var created = await _objects.CreateAsync(_jobs, job, cancellationToken);
             await _events.RecordAsync(about, "Normal", "SuccessfulCreate", $"Created job {created.Metadata.Name}", Component, cancellationToken);
             return created;
         }
@@ -204,15 +188,7 @@ public sealed class CronJobController : Controller
             LastScheduleTime = lastScheduled,
             LastSuccessfulTime = jobs.Where(j => Finished(j) == "Complete").Select(j => j.Status?.CompletionTime).Max() ?? cj.Status?.LastSuccessfulTime,
         };
-        if (KubeJson.Serialize(status) == KubeJson.Serialize(cj.Status ?? new V1CronJobStatus()))
-        {
-            return;
-        }
-
-        var copy = Informer<V1CronJob>.Copy(cj);
-        copy.Status = status;
-        var written = await _objects.UpdateAsync(Kind, cj.Metadata.NamespaceProperty, cj.Metadata.Name, KubeJson.ToNode(copy), "status", dryRun: false, cancellationToken);
-        _cronJobs.Assume(KubeJson.ToTyped<V1CronJob>(written));
+        await _objects.UpdateStatusAsync(_cronJobs, cj, status, cancellationToken);
     }
 
     private static string? Finished(V1Job job) =>

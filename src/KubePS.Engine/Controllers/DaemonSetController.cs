@@ -42,27 +42,18 @@ public sealed class DaemonSetController : Controller
         _pods = pods;
         _sets = informers.For<V1DaemonSet>(Kind);
         _nodes = informers.For<V1Node>(KindRegistry.Node);
-        _claimer = new ChildClaimer<V1Pod>(Kind, KindRegistry.Pod, objects, pods.Pods);
+        _claimer = new ChildClaimer<V1Pod>(Kind, objects, pods.Pods);
         _history = new ControllerHistory(Kind, objects, informers);
-        _sets.AddHandler((_, set) => Enqueue(set));
+        _sets.AddHandler(EnqueueItself<V1DaemonSet>());
         _nodes.AddHandler((old, node) =>
         {
             // Only what can change eligibility: a node joining or leaving, its labels, taints or schedulability.
             if (old is null || node is null || !SameForPlacement(old, node))
             {
-                _sets.List().ForEach(Enqueue);
+                _sets.List().ForEach(set => Queue.Add(Informer<V1DaemonSet>.KeyOf(set.Metadata)));
             }
         });
-        pods.Pods.AddHandler((old, pod) =>
-        {
-            foreach (var version in new[] { old, pod }.OfType<V1Pod>())
-            {
-                if (Ownership.ControllerKey(Kind, version.Metadata) is { } owner)
-                {
-                    Queue.Add(owner);
-                }
-            }
-        });
+        pods.Pods.AddHandler(EnqueueControllerOf<V1Pod>(Kind));
     }
 
     protected override IEnumerable<IInformer> Informers => [_sets, _nodes, _pods.Pods, _history.Informer];
@@ -148,26 +139,10 @@ public sealed class DaemonSetController : Controller
             NumberUnavailable = Math.Max(0, desired - available),
             CollisionCount = set.Status?.CollisionCount,
         };
-        if (KubeJson.Serialize(status) == KubeJson.Serialize(set.Status ?? new V1DaemonSetStatus()))
-        {
-            return;
-        }
-
-        var copy = Informer<V1DaemonSet>.Copy(set);
-        copy.Status = status;
-        var written = await _objects.UpdateAsync(Kind, set.Metadata.NamespaceProperty, set.Metadata.Name, KubeJson.ToNode(copy), "status", dryRun: false, cancellationToken);
-        _sets.Assume(KubeJson.ToTyped<V1DaemonSet>(written));
+        await _objects.UpdateStatusAsync(_sets, set, status, cancellationToken);
     }
 
     private static bool SameForPlacement(V1Node a, V1Node b) =>
         KubeJson.Serialize(a.Metadata.Labels ?? new Dictionary<string, string>()) == KubeJson.Serialize(b.Metadata.Labels ?? new Dictionary<string, string>())
         && KubeJson.Serialize(a.Spec ?? new V1NodeSpec()) == KubeJson.Serialize(b.Spec ?? new V1NodeSpec());
-
-    private void Enqueue(V1DaemonSet? set)
-    {
-        if (set is not null)
-        {
-            Queue.Add(Informer<V1DaemonSet>.KeyOf(set.Metadata));
-        }
-    }
 }

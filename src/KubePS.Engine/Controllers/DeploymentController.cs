@@ -34,9 +34,9 @@ public sealed class DeploymentController : Controller
         _deployments = informers.For<V1Deployment>(Kind);
         _replicaSets = informers.For<V1ReplicaSet>(KindRegistry.ReplicaSet);
         _pods = informers.For<V1Pod>(KindRegistry.Pod);
-        _claimer = new ChildClaimer<V1ReplicaSet>(Kind, KindRegistry.ReplicaSet, objects, _replicaSets);
-        _deployments.AddHandler((_, d) => Enqueue(d));
-        _replicaSets.AddHandler(OnReplicaSetChanged);
+        _claimer = new ChildClaimer<V1ReplicaSet>(Kind, objects, _replicaSets);
+        _deployments.AddHandler(EnqueueItself<V1Deployment>());
+        _replicaSets.AddHandler(EnqueueControllerOrAdopters<V1ReplicaSet, V1Deployment>(Kind, _deployments, d => d.Spec.Selector));
         _pods.AddHandler(OnPodChanged);
     }
 
@@ -103,7 +103,7 @@ public sealed class DeploymentController : Controller
             var bumped = Informer<V1ReplicaSet>.Copy(existing);
             bumped.Metadata.Annotations ??= new Dictionary<string, string>();
             bumped.Metadata.Annotations[RevisionAnnotation] = revision;
-            return (await WriteAsync(bumped, cancellationToken), false);
+            return (await _objects.UpdateAsync(_replicaSets, bumped, cancellationToken), false);
         }
 
         var hash = PodTemplateHash.Compute(d.Spec.Template, d.Status?.CollisionCount);
@@ -128,18 +128,16 @@ public sealed class DeploymentController : Controller
         };
         try
         {
-            var created = KubeJson.ToTyped<V1ReplicaSet>(await _objects.CreateAsync(KindRegistry.ReplicaSet, rs.Metadata.NamespaceProperty, KubeJson.ToNode(rs), dryRun: false, cancellationToken));
-            _replicaSets.Assume(created);
+            var created = await _objects.CreateAsync(_replicaSets, rs, cancellationToken);
             await _events.RecordAsync(ObjectReference.Of(Kind, d.Metadata), "Normal", "ScalingReplicaSet", $"Created new replica set \"{rs.Metadata.Name}\"", Component, cancellationToken);
             return (created, true);
         }
         catch (ApiException e) when (e.Code == 409 && e.Reason == "AlreadyExists")
         {
             // Another template hashed to this name: count the collision, so the next try hashes differently.
-            var copy = Informer<V1Deployment>.Copy(d);
-            copy.Status ??= new V1DeploymentStatus();
-            copy.Status.CollisionCount = (copy.Status.CollisionCount ?? 0) + 1;
-            await _objects.UpdateAsync(Kind, d.Metadata.NamespaceProperty, d.Metadata.Name, KubeJson.ToNode(copy), "status", dryRun: false, cancellationToken);
+            var status = KubeJson.Clone(d.Status ?? new V1DeploymentStatus());
+            status.CollisionCount = (status.CollisionCount ?? 0) + 1;
+            await _objects.UpdateStatusAsync(_deployments, d, status, cancellationToken);
             throw;
         }
     }
@@ -155,10 +153,7 @@ public sealed class DeploymentController : Controller
         var copy = Informer<V1Deployment>.Copy(d);
         copy.Metadata.Annotations ??= new Dictionary<string, string>();
         copy.Metadata.Annotations[RevisionAnnotation] = revision;
-        var written = KubeJson.ToTyped<V1Deployment>(await _objects.UpdateAsync(
-            Kind, d.Metadata.NamespaceProperty, d.Metadata.Name, KubeJson.ToNode(copy), subresource: null, dryRun: false, cancellationToken));
-        _deployments.Assume(written);
-        return written;
+        return await _objects.UpdateAsync(_deployments, copy, cancellationToken);
     }
 
     private async Task RollAsync(V1Deployment d, V1ReplicaSet newSet, List<V1ReplicaSet> old, CancellationToken cancellationToken)
@@ -188,9 +183,7 @@ public sealed class DeploymentController : Controller
             await ScaleAsync(d, set, 0, cancellationToken);
         }
 
-        var oldUids = old.Select(s => s.Metadata.Uid).ToHashSet();
-        var oldPodsRemain = _pods.InNamespace(d.Metadata.NamespaceProperty ?? "")
-            .Any(p => Ownership.ControllerOf(p.Metadata) is { } owner && oldUids.Contains(owner.Uid) && p.Status?.Phase is not ("Succeeded" or "Failed"));
+        var oldPodsRemain = old.SelectMany(s => _pods.ControlledBy(s.Metadata.Uid)).Any(p => p.Status?.Phase is not ("Succeeded" or "Failed"));
         if (!oldPodsRemain && SpecReplicas(newSet) != (d.Spec.Replicas ?? 1))
         {
             await ScaleAsync(d, newSet, d.Spec.Replicas ?? 1, cancellationToken);
@@ -207,7 +200,7 @@ public sealed class DeploymentController : Controller
 
         var copy = Informer<V1ReplicaSet>.Copy(set);
         copy.Spec.Replicas = size;
-        var written = await WriteAsync(copy, cancellationToken);
+        var written = await _objects.UpdateAsync(_replicaSets, copy, cancellationToken);
         var direction = size > from ? "up" : "down";
         await _events.RecordAsync(ObjectReference.Of(Kind, d.Metadata), "Normal", "ScalingReplicaSet",
             $"Scaled {direction} replica set {set.Metadata.Name} from {from} to {size}", Component, cancellationToken);
@@ -225,29 +218,12 @@ public sealed class DeploymentController : Controller
         }
     }
 
-    private async Task<V1ReplicaSet> WriteAsync(V1ReplicaSet set, CancellationToken cancellationToken)
-    {
-        var written = KubeJson.ToTyped<V1ReplicaSet>(await _objects.UpdateAsync(
-            KindRegistry.ReplicaSet, set.Metadata.NamespaceProperty, set.Metadata.Name, KubeJson.ToNode(set), subresource: null, dryRun: false, cancellationToken));
-        _replicaSets.Assume(written);
-        return written;
-    }
-
     private async Task<TimeSpan?> UpdateStatusAsync(V1Deployment d, V1ReplicaSet? newSet, List<V1ReplicaSet> all, bool created, CancellationToken cancellationToken)
     {
         var now = Clock.GetUtcNow().UtcDateTime;
         var status = DeploymentStatus.Compute(d, newSet, all, created, now);
-        var next = DeploymentStatus.NextDeadline(d, status, now);
-        if (KubeJson.Serialize(status) == KubeJson.Serialize(d.Status ?? new V1DeploymentStatus()))
-        {
-            return next;
-        }
-
-        var copy = Informer<V1Deployment>.Copy(d);
-        copy.Status = status;
-        var written = await _objects.UpdateAsync(Kind, d.Metadata.NamespaceProperty, d.Metadata.Name, KubeJson.ToNode(copy), "status", dryRun: false, cancellationToken);
-        _deployments.Assume(KubeJson.ToTyped<V1Deployment>(written));
-        return next;
+        await _objects.UpdateStatusAsync(_deployments, d, status, cancellationToken);
+        return DeploymentStatus.NextDeadline(d, status, now);
     }
 
     public static bool IsComplete(V1Deployment d, V1ReplicaSet? newSet, List<V1ReplicaSet> all)
@@ -264,36 +240,6 @@ public sealed class DeploymentController : Controller
 
     private static ReplicaSetCounts Counts(V1ReplicaSet rs) =>
         new(rs.Metadata.Name, SpecReplicas(rs), rs.Status?.AvailableReplicas ?? 0, rs.Metadata.CreationTimestamp ?? DateTime.MinValue);
-
-    private void Enqueue(V1Deployment? d)
-    {
-        if (d is not null)
-        {
-            Queue.Add(Informer<V1Deployment>.KeyOf(d.Metadata));
-        }
-    }
-
-    private void OnReplicaSetChanged(V1ReplicaSet? old, V1ReplicaSet? rs)
-    {
-        foreach (var version in new[] { old, rs }.OfType<V1ReplicaSet>())
-        {
-            if (Ownership.ControllerKey(Kind, version.Metadata) is { } owner)
-            {
-                Queue.Add(owner);
-            }
-        }
-
-        if (rs is not null && Ownership.ControllerOf(rs.Metadata) is null)
-        {
-            foreach (var d in _deployments.InNamespace(rs.Metadata.NamespaceProperty ?? ""))
-            {
-                if (LabelSelector.FromObject(d.Spec.Selector) is { IsEmpty: false } selector && selector.Matches(rs.Metadata.Labels))
-                {
-                    Enqueue(d);
-                }
-            }
-        }
-    }
 
     // Only Recreate waits on pods: a pod of an old ReplicaSet going away may let the new one start.
     private void OnPodChanged(V1Pod? old, V1Pod? pod)

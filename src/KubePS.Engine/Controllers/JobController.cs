@@ -33,24 +33,9 @@ public sealed class JobController : Controller
         _events = events;
         _pods = pods;
         _jobs = informers.For<V1Job>(Kind);
-        _claimer = new ChildClaimer<V1Pod>(Kind, KindRegistry.Pod, objects, pods.Pods);
-        _jobs.AddHandler((_, job) =>
-        {
-            if (job is not null)
-            {
-                Queue.Add(Informer<V1Job>.KeyOf(job.Metadata));
-            }
-        });
-        pods.Pods.AddHandler((old, pod) =>
-        {
-            foreach (var version in new[] { old, pod }.OfType<V1Pod>())
-            {
-                if (Ownership.ControllerKey(Kind, version.Metadata) is { } owner)
-                {
-                    Queue.Add(owner);
-                }
-            }
-        });
+        _claimer = new ChildClaimer<V1Pod>(Kind, objects, pods.Pods);
+        _jobs.AddHandler(EnqueueItself<V1Job>());
+        pods.Pods.AddHandler(EnqueueControllerOf<V1Pod>(Kind));
     }
 
     protected override IEnumerable<IInformer> Informers => [_jobs, _pods.Pods];
@@ -125,7 +110,7 @@ public sealed class JobController : Controller
             status.CompletionTime = now;
         }
 
-        await WriteStatusAsync(job, status, cancellationToken);
+        await _objects.UpdateStatusAsync(_jobs, job, status, cancellationToken);
         if (end is not null)
         {
             var (type, reason, message) = end.Type == "Complete" ? ("Normal", "Completed", "Job completed") : ("Warning", end.Reason, end.Message);
@@ -144,7 +129,7 @@ public sealed class JobController : Controller
         var wanted = Math.Min(parallelism, Math.Max(0, remaining));
         if (active.Count > wanted)
         {
-            var extra = active.OrderBy(ReplicaSetController.DeletionRank).Take(active.Count - wanted).ToList();
+            var extra = active.OrderBy(PodState.DeletionRank).Take(active.Count - wanted).ToList();
             await Task.WhenAll(extra.Select(p => _pods.DeleteAsync(Kind, job.Metadata, p, cancellationToken)));
             return (active.Except(extra).ToList(), null);
         }
@@ -256,19 +241,6 @@ public sealed class JobController : Controller
         }
 
         return conditions.Count == 0 ? null : conditions;
-    }
-
-    private async Task WriteStatusAsync(V1Job job, V1JobStatus status, CancellationToken cancellationToken)
-    {
-        if (KubeJson.Serialize(status) == KubeJson.Serialize(job.Status ?? new V1JobStatus()))
-        {
-            return;
-        }
-
-        var copy = Informer<V1Job>.Copy(job);
-        copy.Status = status;
-        var written = await _objects.UpdateAsync(Kind, job.Metadata.NamespaceProperty, job.Metadata.Name, KubeJson.ToNode(copy), "status", dryRun: false, cancellationToken);
-        _jobs.Assume(KubeJson.ToTyped<V1Job>(written));
     }
 
     // A finished Job with ttlSecondsAfterFinished is deleted, with its pods, once that time has passed.

@@ -26,9 +26,9 @@ public sealed class ReplicaSetController : Controller
         _objects = objects;
         _pods = pods;
         _replicaSets = informers.For<V1ReplicaSet>(Kind);
-        _claimer = new ChildClaimer<V1Pod>(Kind, KindRegistry.Pod, objects, pods.Pods);
-        _replicaSets.AddHandler((_, rs) => Enqueue(rs));
-        pods.Pods.AddHandler(OnPodChanged);
+        _claimer = new ChildClaimer<V1Pod>(Kind, objects, pods.Pods);
+        _replicaSets.AddHandler(EnqueueItself<V1ReplicaSet>());
+        pods.Pods.AddHandler(EnqueueControllerOrAdopters<V1Pod, V1ReplicaSet>(Kind, _replicaSets, rs => rs.Spec.Selector));
     }
 
     protected override IEnumerable<IInformer> Informers => [_replicaSets, _pods.Pods];
@@ -93,22 +93,13 @@ public sealed class ReplicaSetController : Controller
         }
         else if (diff > 0)
         {
-            var doomed = active.OrderBy(DeletionRank).Take(diff).ToList();
+            var doomed = active.OrderBy(PodState.DeletionRank).Take(diff).ToList();
             await Task.WhenAll(doomed.Select(p => _pods.DeleteAsync(Kind, rs.Metadata, p, cancellationToken)));
             active = active.Except(doomed).ToList();
         }
 
         return active;
     }
-
-    /// <summary>Kubernetes' order for scaling down: unscheduled, then pending, then not ready pods go first, the youngest first.</summary>
-    public static (int, int, int, long) DeletionRank(V1Pod pod) =>
-    (
-        string.IsNullOrEmpty(pod.Spec.NodeName) ? 0 : 1,
-        pod.Status?.Phase switch { "Pending" or null => 0, "Unknown" => 1, _ => 2 },
-        PodState.IsReady(pod) ? 1 : 0,
-        -(pod.Metadata.CreationTimestamp ?? DateTime.MinValue).Ticks
-    );
 
     private async Task UpdateStatusAsync(
         V1ReplicaSet rs, List<V1Pod> active, DateTime now, Exception? failure, CancellationToken cancellationToken)
@@ -124,15 +115,7 @@ public sealed class ReplicaSetController : Controller
             ObservedGeneration = rs.Metadata.Generation,
             Conditions = ReplicaFailure(rs, failure, now),
         };
-        if (KubeJson.Serialize(status) == KubeJson.Serialize(rs.Status ?? new V1ReplicaSetStatus()))
-        {
-            return;
-        }
-
-        var copy = Informer<V1ReplicaSet>.Copy(rs);
-        copy.Status = status;
-        var written = await _objects.UpdateAsync(Kind, rs.Metadata.NamespaceProperty, rs.Metadata.Name, KubeJson.ToNode(copy), "status", dryRun: false, cancellationToken);
-        _replicaSets.Assume(KubeJson.ToTyped<V1ReplicaSet>(written));
+        await _objects.UpdateStatusAsync(_replicaSets, rs, status, cancellationToken);
     }
 
     private static List<V1ReplicaSetCondition>? ReplicaFailure(V1ReplicaSet rs, Exception? failure, DateTime now)
@@ -153,36 +136,5 @@ public sealed class ReplicaSetController : Controller
             LastTransitionTime = existing?.LastTransitionTime ?? now,
         });
         return others;
-    }
-
-    private void Enqueue(V1ReplicaSet? rs)
-    {
-        if (rs is not null)
-        {
-            Queue.Add(Informer<V1ReplicaSet>.KeyOf(rs.Metadata));
-        }
-    }
-
-    // A pod's controller hears of its changes; an orphan's change may let any matching ReplicaSet adopt it.
-    private void OnPodChanged(V1Pod? old, V1Pod? pod)
-    {
-        foreach (var version in new[] { old, pod }.OfType<V1Pod>())
-        {
-            if (Ownership.ControllerKey(Kind, version.Metadata) is { } owner)
-            {
-                Queue.Add(owner);
-            }
-        }
-
-        if (pod is not null && Ownership.ControllerOf(pod.Metadata) is null)
-        {
-            foreach (var rs in _replicaSets.InNamespace(pod.Metadata.NamespaceProperty ?? ""))
-            {
-                if (LabelSelector.FromObject(rs.Spec.Selector) is { IsEmpty: false } selector && selector.Matches(pod.Metadata.Labels))
-                {
-                    Enqueue(rs);
-                }
-            }
-        }
     }
 }

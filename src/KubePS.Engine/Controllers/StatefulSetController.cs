@@ -34,24 +34,9 @@ public sealed class StatefulSetController : Controller
         _sets = informers.For<V1StatefulSet>(Kind);
         _claims = informers.For<V1PersistentVolumeClaim>(KindRegistry.PersistentVolumeClaim);
         _history = new ControllerHistory(Kind, objects, informers);
-        _podClaimer = new ChildClaimer<V1Pod>(Kind, KindRegistry.Pod, objects, pods.Pods);
-        _sets.AddHandler((_, set) =>
-        {
-            if (set is not null)
-            {
-                Queue.Add(Informer<V1StatefulSet>.KeyOf(set.Metadata));
-            }
-        });
-        pods.Pods.AddHandler((old, pod) =>
-        {
-            foreach (var version in new[] { old, pod }.OfType<V1Pod>())
-            {
-                if (Ownership.ControllerKey(Kind, version.Metadata) is { } owner)
-                {
-                    Queue.Add(owner);
-                }
-            }
-        });
+        _podClaimer = new ChildClaimer<V1Pod>(Kind, objects, pods.Pods);
+        _sets.AddHandler(EnqueueItself<V1StatefulSet>());
+        pods.Pods.AddHandler(EnqueueControllerOf<V1Pod>(Kind));
     }
 
     protected override IEnumerable<IInformer> Informers => [_sets, _pods.Pods, _claims, _history.Informer];
@@ -78,7 +63,7 @@ public sealed class StatefulSetController : Controller
             await RollAsync(set, byOrdinal, replicas, update, cancellationToken);
         }
 
-        var live = _pods.Pods.InNamespace(set.Metadata.NamespaceProperty ?? "").Where(p => Ownership.ControllerOf(p.Metadata)?.Uid == set.Metadata.Uid).ToList();
+        var live = _pods.Pods.ControlledBy(set.Metadata.Uid);
         await UpdateStatusAsync(set, live, replicas, current, update, now, cancellationToken);
         await _history.PruneAsync(set.Metadata, live.Select(ControllerHistory.RevisionOf).Append(current.Metadata.Name).Append(update.Metadata.Name),
             set.Spec.RevisionHistoryLimit ?? 10, cancellationToken);
@@ -229,8 +214,7 @@ public sealed class StatefulSetController : Controller
         claim.Status = null;
         try
         {
-            _claims.Assume(KubeJson.ToTyped<V1PersistentVolumeClaim>(
-                await _objects.CreateAsync(KindRegistry.PersistentVolumeClaim, claim.Metadata.NamespaceProperty, KubeJson.ToNode(claim), dryRun: false, cancellationToken)));
+            await _objects.CreateAsync(_claims, claim, cancellationToken);
         }
         catch (ApiException e) when (e.Reason == "AlreadyExists")
         {
@@ -256,15 +240,7 @@ public sealed class StatefulSetController : Controller
             UpdateRevision = update.Metadata.Name,
             CollisionCount = set.Status?.CollisionCount ?? 0,
         };
-        if (KubeJson.Serialize(status) == KubeJson.Serialize(set.Status ?? new V1StatefulSetStatus()))
-        {
-            return;
-        }
-
-        var copy = Informer<V1StatefulSet>.Copy(set);
-        copy.Status = status;
-        var written = await _objects.UpdateAsync(Kind, set.Metadata.NamespaceProperty, set.Metadata.Name, KubeJson.ToNode(copy), "status", dryRun: false, cancellationToken);
-        _sets.Assume(KubeJson.ToTyped<V1StatefulSet>(written));
+        await _objects.UpdateStatusAsync(_sets, set, status, cancellationToken);
     }
 
     private static int OrdinalOf(V1StatefulSet set, V1Pod pod)

@@ -1,3 +1,7 @@
+using k8s;
+using k8s.Models;
+using KubePS.Core.Kinds;
+using KubePS.Core.Selectors;
 using KubePS.Engine.Api;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -32,6 +36,55 @@ public abstract class Controller : BackgroundService
 
     /// <summary>Brings one object toward its spec; returns when to look at it again, or null.</summary>
     protected abstract Task<TimeSpan?> ReconcileAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>A handler that enqueues the changed object itself.</summary>
+    protected InformerHandler<T> EnqueueItself<T>()
+        where T : class, IKubernetesObject<V1ObjectMeta> =>
+        (_, obj) =>
+        {
+            if (obj is not null)
+            {
+                Queue.Add(Informer<T>.KeyOf(obj.Metadata));
+            }
+        };
+
+    /// <summary>A handler for a child kind: the child's controller of <paramref name="ownerKind"/>, before and after the change, hears of it.</summary>
+    protected InformerHandler<TChild> EnqueueControllerOf<TChild>(KindInfo ownerKind)
+        where TChild : class, IKubernetesObject<V1ObjectMeta> =>
+        (old, child) =>
+        {
+            foreach (var version in new[] { old, child })
+            {
+                if (version is not null && Ownership.ControllerKey(ownerKind, version.Metadata) is { } owner)
+                {
+                    Queue.Add(owner);
+                }
+            }
+        };
+
+    /// <summary>As <see cref="EnqueueControllerOf{TChild}"/>, and an orphan's change also reaches every owner whose selector matches it, which may adopt it.</summary>
+    protected InformerHandler<TChild> EnqueueControllerOrAdopters<TChild, TOwner>(KindInfo ownerKind, Informer<TOwner> owners, Func<TOwner, V1LabelSelector?> selectorOf)
+        where TChild : class, IKubernetesObject<V1ObjectMeta>
+        where TOwner : class, IKubernetesObject<V1ObjectMeta>
+    {
+        var controller = EnqueueControllerOf<TChild>(ownerKind);
+        return (old, child) =>
+        {
+            controller(old, child);
+            if (child is null || Ownership.ControllerOf(child.Metadata) is not null)
+            {
+                return;
+            }
+
+            foreach (var owner in owners.InNamespace(child.Metadata.NamespaceProperty ?? ""))
+            {
+                if (LabelSelector.FromObject(selectorOf(owner)) is { IsEmpty: false } selector && selector.Matches(child.Metadata.Labels))
+                {
+                    Queue.Add(Informer<TOwner>.KeyOf(owner.Metadata));
+                }
+            }
+        };
+    }
 
     public override void Dispose()
     {

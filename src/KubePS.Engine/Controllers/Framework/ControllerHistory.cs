@@ -48,10 +48,7 @@ public sealed class ControllerHistory(KindInfo ownerKind, ObjectService objects,
             Data = JsonSerializer.SerializeToElement(patch),
             Revision = newest + 1,
         };
-        var created = KubeJson.ToTyped<V1ControllerRevision>(
-            await objects.CreateAsync(KindRegistry.ControllerRevision, owner.NamespaceProperty, KubeJson.ToNode(revision), dryRun: false, cancellationToken));
-        _revisions.Assume(created);
-        return created;
+        return await objects.CreateAsync(_revisions, revision, cancellationToken);
     }
 
     // A template rolled back to becomes the newest revision again, as in Kubernetes.
@@ -59,10 +56,7 @@ public sealed class ControllerHistory(KindInfo ownerKind, ObjectService objects,
     {
         var copy = KubeJson.Clone(revision);
         copy.Revision = number;
-        var written = KubeJson.ToTyped<V1ControllerRevision>(await objects.UpdateAsync(
-            KindRegistry.ControllerRevision, copy.Metadata.NamespaceProperty, copy.Metadata.Name, KubeJson.ToNode(copy), subresource: null, dryRun: false, cancellationToken));
-        _revisions.Assume(written);
-        return written;
+        return await objects.UpdateAsync(_revisions, copy, cancellationToken);
     }
 
     public static V1PodTemplateSpec TemplateOf(V1ControllerRevision revision)
@@ -86,6 +80,5 @@ public sealed class ControllerHistory(KindInfo ownerKind, ObjectService objects,
 
     public static string? RevisionOf(V1Pod pod) => pod.Metadata.Labels is { } l && l.TryGetValue(RevisionLabel, out var r) ? r : null;
 
-    private List<V1ControllerRevision> Owned(V1ObjectMeta owner) =>
-        _revisions.InNamespace(owner.NamespaceProperty ?? "").Where(r => Ownership.ControllerOf(r.Metadata)?.Uid == owner.Uid).ToList();
+    private List<V1ControllerRevision> Owned(V1ObjectMeta owner) => _revisions.ControlledBy(owner.Uid);
 }

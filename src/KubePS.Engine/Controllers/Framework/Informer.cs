@@ -32,11 +32,17 @@ public sealed class Informer<T>(KindInfo kind, IObjectStore store, ILogger logge
     where T : class, IKubernetesObject<V1ObjectMeta>
 {
     private const string NamespaceIndex = "namespace";
+    private const string ControllerIndex = "controller";
 
     private readonly object _gate = new();
     private readonly Dictionary<string, T> _items = [];
-    private readonly Dictionary<string, Func<T, IEnumerable<string>>> _indexers = new() { [NamespaceIndex] = o => [o.Metadata.NamespaceProperty ?? ""] };
-    private readonly Dictionary<string, Dictionary<string, HashSet<string>>> _indexes = new() { [NamespaceIndex] = [] };
+    private readonly Dictionary<string, Func<T, IEnumerable<string>>> _indexers = new()
+    {
+        [NamespaceIndex] = o => [o.Metadata.NamespaceProperty ?? ""],
+        [ControllerIndex] = o => Ownership.ControllerOf(o.Metadata) is { } owner ? [owner.Uid] : [],
+    };
+
+    private readonly Dictionary<string, Dictionary<string, HashSet<string>>> _indexes = new() { [NamespaceIndex] = [], [ControllerIndex] = [] };
     private readonly Dictionary<string, long> _assumedDeletions = [];
     private readonly List<InformerHandler<T>> _handlers = [];
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -55,20 +61,6 @@ public sealed class Informer<T>(KindInfo kind, IObjectStore store, ILogger logge
 
     /// <summary>A deep copy of a cached object, free to change.</summary>
     public static T Copy(T obj) => KubeJson.Clone(obj);
-
-    /// <summary>Adds an index; must be called before the informer starts.</summary>
-    public void AddIndex(string name, Func<T, IEnumerable<string>> indexer)
-    {
-        lock (_gate)
-        {
-            _indexers.Add(name, indexer);
-            _indexes.Add(name, []);
-            foreach (var (key, item) in _items)
-            {
-                Index(key, item);
-            }
-        }
-    }
 
     /// <summary>Registers a handler; objects already cached are replayed to it as additions.</summary>
     public void AddHandler(InformerHandler<T> handler)
@@ -101,7 +93,7 @@ public sealed class Informer<T>(KindInfo kind, IObjectStore store, ILogger logge
         }
     }
 
-    public List<T> ByIndex(string index, string value)
+    private List<T> ByIndex(string index, string value)
     {
         lock (_gate)
         {
@@ -110,6 +102,9 @@ public sealed class Informer<T>(KindInfo kind, IObjectStore store, ILogger logge
     }
 
     public List<T> InNamespace(string ns) => ByIndex(NamespaceIndex, ns);
+
+    /// <summary>The objects whose controller reference names <paramref name="ownerUid"/>.</summary>
+    public List<T> ControlledBy(string ownerUid) => ByIndex(ControllerIndex, ownerUid);
 
     /// <summary>Puts an object this process has just written into the cache, unless the watch has already brought something as new.</summary>
     public void Assume(T written)

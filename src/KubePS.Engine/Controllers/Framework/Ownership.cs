@@ -33,7 +33,7 @@ public static class Ownership
 /// it controls that stop matching are released; orphans that match are adopted, unless the owner
 /// or the orphan is being deleted. Children controlled by another owner are never touched.
 /// </summary>
-public sealed class ChildClaimer<T>(KindInfo ownerKind, KindInfo childKind, ObjectService objects, Informer<T> children)
+public sealed class ChildClaimer<T>(KindInfo ownerKind, ObjectService objects, Informer<T> children)
     where T : class, IKubernetesObject<V1ObjectMeta>
 {
     public async Task<List<T>> ClaimAsync(V1ObjectMeta owner, LabelSelector selector, CancellationToken cancellationToken)
@@ -73,9 +73,6 @@ public sealed class ChildClaimer<T>(KindInfo ownerKind, KindInfo childKind, Obje
     {
         var copy = Informer<T>.Copy(child);
         copy.Metadata.OwnerReferences = references.Count == 0 ? null : references;
-        var written = KubeJson.ToTyped<T>(await objects.UpdateAsync(
-            childKind, copy.Metadata.NamespaceProperty, copy.Metadata.Name, KubeJson.ToNode(copy), subresource: null, dryRun: false, cancellationToken));
-        children.Assume(written);
-        return written;
+        return await objects.UpdateAsync(children, copy, cancellationToken);
     }
 }

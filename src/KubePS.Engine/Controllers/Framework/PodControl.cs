@@ -38,8 +38,7 @@ public sealed class PodControl(ObjectService objects, SharedInformers informers,
         var about = ObjectReference.Of(ownerKind, owner);
         try
         {
-            var created = KubeJson.ToTyped<V1Pod>(await objects.CreateAsync(KindRegistry.Pod, owner.NamespaceProperty, KubeJson.ToNode(pod), dryRun: false, cancellationToken));
-            Pods.Assume(created);
+            var created = await objects.CreateAsync(Pods, pod, cancellationToken);
             await events.RecordAsync(about, "Normal", "SuccessfulCreate", $"Created pod: {created.Metadata.Name}", Component, cancellationToken);
             return created;
         }

@@ -19,6 +19,15 @@ public static class PodState
     public static DateTime? AvailableAt(V1Pod pod, int minReadySeconds) =>
         minReadySeconds > 0 && ReadySince(pod) is { } since ? since.AddSeconds(minReadySeconds) : null;
 
+    /// <summary>Kubernetes' order for scaling down: unscheduled, then pending, then not ready pods go first, the youngest first.</summary>
+    public static (int, int, int, long) DeletionRank(V1Pod pod) =>
+    (
+        string.IsNullOrEmpty(pod.Spec.NodeName) ? 0 : 1,
+        pod.Status?.Phase switch { "Pending" or null => 0, "Unknown" => 1, _ => 2 },
+        IsReady(pod) ? 1 : 0,
+        -(pod.Metadata.CreationTimestamp ?? DateTime.MinValue).Ticks
+    );
+
     private static DateTime? ReadySince(V1Pod pod) =>
         pod.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready") is { Status: "True" } ready
             ? ready.LastTransitionTime ?? DateTime.MinValue

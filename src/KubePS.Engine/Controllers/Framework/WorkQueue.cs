@@ -27,18 +27,6 @@ public sealed class WorkQueue : IDisposable
 
     public WorkQueueLimits Limits { get; }
 
-    /// <summary>Keys waiting, not counting those being processed.</summary>
-    public int Count
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _queue.Count;
-            }
-        }
-    }
-
     public void Add(string key)
     {
         lock (_gate)
