@@ -108,9 +108,12 @@ Describe 'Get-KubeEvent' {
         $script = Join-Path $settings.DataPath 'scale.sh'
         Set-Content $script "sleep 2; kubectl --kubeconfig '$(Join-Path $settings.DataPath 'kubeconfig')' --cache-dir '$(Join-Path $settings.DataPath 'kubectl-cache')' scale deployment web --replicas 4"
         $scaler = Start-Process sh -ArgumentList $script -PassThru
-        $new = $deployment | Get-KubeEvent -Watch -Timeout 60 | Select-Object -Skip $before -First 1
+        # The watch writes the events there were first; the scale-up is the first one after them.
+        $seen = @($deployment | Get-KubeEvent -Watch -Timeout 60 | Select-Object -First ($before + 1))
         $scaler.WaitForExit()
         $scaler.ExitCode | Should -Be 0
+        $seen.Count | Should -Be ($before + 1)
+        $new = $seen[-1]
         $new.Reason | Should -Be 'ScalingReplicaSet'
         $new.Message | Should -Match 'to 4$'
 

@@ -52,27 +52,11 @@ public sealed class NewKubeDaemonSetCommand : NewWorkloadCmdlet<V1DaemonSet>
 /// <summary>Changes a DaemonSet's image, rolled out node by node.</summary>
 [Cmdlet(VerbsCommon.Set, "KubeDaemonSet", SupportsShouldProcess = true, DefaultParameterSetName = "Name", HelpUri = HelpLinks.Workloads)]
 [OutputType(typeof(V1DaemonSet))]
-public sealed class SetKubeDaemonSetCommand : SetNamespacedKubeObjectCmdlet<V1DaemonSet>
+public sealed class SetKubeDaemonSetCommand : SetWorkloadCmdlet<V1DaemonSet>
 {
-    /// <summary>The new image of the container named by -Container (or of the only container).</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Image { get; set; }
-
-    /// <summary>Which container -Image changes, when the pods have several.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Container { get; set; }
-
     protected override string KindLabel => "daemonset";
 
-    protected override void Change(V1DaemonSet current)
-    {
-        if (Image is not null)
-        {
-            ContainerImages.Set(current.Spec.Template, Image, Container);
-        }
-    }
+    protected override V1PodTemplateSpec TemplateOf(V1DaemonSet workload) => workload.Spec.Template;
 
     protected override Task<V1DaemonSet> ReadAsync(string name, CancellationToken ct) =>
         Client.AppsV1.ReadNamespacedDaemonSetAsync(name, EffectiveNamespace, cancellationToken: ct);

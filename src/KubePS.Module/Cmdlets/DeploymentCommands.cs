@@ -48,22 +48,12 @@ public sealed class NewKubeDeploymentCommand : NewWorkloadCmdlet<V1Deployment>
 /// <summary>Changes a Deployment: its replicas, a container's image (which rolls it out), or whether it is paused.</summary>
 [Cmdlet(VerbsCommon.Set, "KubeDeployment", SupportsShouldProcess = true, DefaultParameterSetName = "Name", HelpUri = HelpLinks.Deployment)]
 [OutputType(typeof(V1Deployment))]
-public sealed class SetKubeDeploymentCommand : SetNamespacedKubeObjectCmdlet<V1Deployment>
+public sealed class SetKubeDeploymentCommand : SetWorkloadCmdlet<V1Deployment>
 {
     /// <summary>The new number of pods.</summary>
     [Parameter]
     [ValidateRange(0, int.MaxValue)]
     public int? Replicas { get; set; }
-
-    /// <summary>The new image of the container named by -Container (or of the only container).</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Image { get; set; }
-
-    /// <summary>Which container -Image changes, when the pods have several.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Container { get; set; }
 
     /// <summary>-Paused stops rollouts, -Paused:$false lets them go on.</summary>
     [Parameter]
@@ -71,16 +61,13 @@ public sealed class SetKubeDeploymentCommand : SetNamespacedKubeObjectCmdlet<V1D
 
     protected override string KindLabel => "deployment";
 
-    protected override void Change(V1Deployment current)
+    protected override V1PodTemplateSpec TemplateOf(V1Deployment workload) => workload.Spec.Template;
+
+    protected override void ChangeWorkload(V1Deployment current)
     {
         if (Replicas is { } replicas)
         {
             current.Spec.Replicas = replicas;
-        }
-
-        if (Image is not null)
-        {
-            ContainerImages.Set(current.Spec.Template, Image, Container);
         }
 
         if (MyInvocation.BoundParameters.ContainsKey(nameof(Paused)))

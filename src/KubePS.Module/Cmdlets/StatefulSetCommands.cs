@@ -99,22 +99,12 @@ public sealed class NewKubeStatefulSetCommand : NewWorkloadCmdlet<V1StatefulSet>
 /// <summary>Changes a StatefulSet: its replicas, a container's image (rolled out from the highest ordinal down to -Partition).</summary>
 [Cmdlet(VerbsCommon.Set, "KubeStatefulSet", SupportsShouldProcess = true, DefaultParameterSetName = "Name", HelpUri = HelpLinks.Workloads)]
 [OutputType(typeof(V1StatefulSet))]
-public sealed class SetKubeStatefulSetCommand : SetNamespacedKubeObjectCmdlet<V1StatefulSet>
+public sealed class SetKubeStatefulSetCommand : SetWorkloadCmdlet<V1StatefulSet>
 {
     /// <summary>The new number of pods.</summary>
     [Parameter]
     [ValidateRange(0, int.MaxValue)]
     public int? Replicas { get; set; }
-
-    /// <summary>The new image of the container named by -Container (or of the only container).</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Image { get; set; }
-
-    /// <summary>Which container -Image changes, when the pods have several.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Container { get; set; }
 
     /// <summary>Pods with a lower ordinal keep the old template during a rolling update.</summary>
     [Parameter]
@@ -123,16 +113,13 @@ public sealed class SetKubeStatefulSetCommand : SetNamespacedKubeObjectCmdlet<V1
 
     protected override string KindLabel => "statefulset";
 
-    protected override void Change(V1StatefulSet current)
+    protected override V1PodTemplateSpec TemplateOf(V1StatefulSet workload) => workload.Spec.Template;
+
+    protected override void ChangeWorkload(V1StatefulSet current)
     {
         if (Replicas is { } replicas)
         {
             current.Spec.Replicas = replicas;
-        }
-
-        if (Image is not null)
-        {
-            ContainerImages.Set(current.Spec.Template, Image, Container);
         }
 
         if (Partition is { } partition)

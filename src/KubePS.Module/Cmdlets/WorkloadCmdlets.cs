@@ -65,10 +65,42 @@ public abstract class NewWorkloadCmdlet<TObject> : NewNamespacedKubeObjectCmdlet
     protected virtual string PodRestartPolicy => "Always";
 }
 
-/// <summary>Changes the image of one container of a pod template: -Container names it, or the template has only one.</summary>
-internal static class ContainerImages
+/// <summary>
+/// Set-Kube&lt;Workload&gt;: what every pod-running kind can change the same way, the image of one
+/// container of its pod template (-Container names it, or the template has only one).
+/// </summary>
+public abstract class SetWorkloadCmdlet<TObject> : SetNamespacedKubeObjectCmdlet<TObject>
+    where TObject : class, IKubernetesObject<V1ObjectMeta>
 {
-    public static void Set(V1PodTemplateSpec template, string image, string? container)
+    /// <summary>The new image of the container named by -Container (or of the only container).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Image { get; set; }
+
+    /// <summary>Which container -Image changes, when the pods have several.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Container { get; set; }
+
+    protected abstract V1PodTemplateSpec TemplateOf(TObject workload);
+
+    /// <summary>What the kind's own parameters change.</summary>
+    protected virtual void ChangeWorkload(TObject current)
+    {
+    }
+
+    /// <inheritdoc />
+    protected sealed override void Change(TObject current)
+    {
+        if (Image is not null)
+        {
+            SetImage(TemplateOf(current), Image, Container);
+        }
+
+        ChangeWorkload(current);
+    }
+
+    private static void SetImage(V1PodTemplateSpec template, string image, string? container)
     {
         var containers = template.Spec.Containers;
         var target = container is null
