@@ -1,5 +1,6 @@
 using System.Net;
 using KubePS.Core.Config;
+using KubePS.Engine.Admission;
 using KubePS.Engine.Api;
 using KubePS.Engine.Auth;
 using KubePS.Engine.Controllers;
@@ -27,6 +28,12 @@ public sealed class EngineOptions
     public int Port { get; set; } = 6443;
 
     public string BindAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>The range cluster IPs come from (kube-apiserver's --service-cluster-ip-range).</summary>
+    public string ServiceClusterIpRange { get; set; } = Core.Networking.Ipv4Cidr.DefaultServiceRange.ToString();
+
+    /// <summary>The range NodePorts come from (kube-apiserver's --service-node-port-range).</summary>
+    public string ServiceNodePortRange { get; set; } = Core.Networking.PortRange.DefaultNodePorts.ToString();
 }
 
 /// <summary>Builds the engine: API server, store, scheduler and controllers in one process.</summary>
@@ -46,6 +53,8 @@ public static class EngineHost
         var folderLock = DataFolderLock.Acquire(engineFolder);
         try
         {
+            var serviceNetwork = new ServiceNetwork(
+                Core.Networking.Ipv4Cidr.Parse(options.ServiceClusterIpRange), Core.Networking.PortRange.Parse(options.ServiceNodePortRange));
             var credentials = ClusterCredentials.LoadOrCreate(engineFolder, options.BindAddress);
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
@@ -69,6 +78,8 @@ public static class EngineHost
             services.AddSingleton<RequestMetrics>();
             services.AddSingleton<IObjectStore>(sp =>
                 new InstrumentedObjectStore(new LiteDbObjectStore(Path.Combine(engineFolder, "kubeps.db")), sp.GetRequiredService<EngineMetrics>()));
+            services.AddSingleton(serviceNetwork);
+            services.AddSingleton<ServiceAllocator>();
             services.AddSingleton<ObjectService>();
             services.AddSingleton<ScaleSubresource>();
             services.AddSingleton<TablePrinter>();
@@ -81,7 +92,8 @@ public static class EngineHost
             services.AddSingleton<ResourceHandler>();
             services.AddSingleton<EventRecorder>();
             services.AddSingleton<BearerTokenAuthentication>();
-            services.AddHostedService<ClusterBootstrap>();
+            services.AddSingleton<ClusterBootstrap>();
+            services.AddHostedService(sp => sp.GetRequiredService<ClusterBootstrap>());
             services.AddHostedService<Scheduler>();
             services.AddHostedService<NamespaceController>();
             services.AddHostedService<GarbageCollector>();
@@ -94,6 +106,8 @@ public static class EngineHost
             services.AddHostedService<StatefulSetController>();
             services.AddHostedService<DaemonSetController>();
             services.AddHostedService<CronJobController>();
+            services.AddHostedService<EndpointsController>();
+            services.AddHostedService<EndpointSliceController>();
             services.AddSingleton(new LocalVolumeFolder(Path.Combine(root, "volumes")));
             services.AddHostedService<PersistentVolumeBinder>();
 
@@ -101,7 +115,11 @@ public static class EngineHost
 
             // Resolved now so the container owns the lock and releases it last, after the store.
             app.Services.GetRequiredService<DataFolderLock>();
-            app.Lifetime.ApplicationStarted.Register(() => WriteKubeConfig(app, root, options.BindAddress, credentials));
+            app.Lifetime.ApplicationStarted.Register(() =>
+            {
+                var server = WriteKubeConfig(app, root, options.BindAddress, credentials);
+                app.Services.GetRequiredService<ClusterBootstrap>().PublishApiServer(server, app.Lifetime.ApplicationStopping);
+            });
             app.UseWebSockets();
             app.UseMiddleware<BearerTokenAuthentication>();
             app.UseMiddleware<RequestMetrics>();
@@ -115,7 +133,8 @@ public static class EngineHost
         }
     }
 
-    private static void WriteKubeConfig(WebApplication app, string root, string bindAddress, ClusterCredentials credentials)
+    // Returns the address clients use.
+    private static Uri WriteKubeConfig(WebApplication app, string root, string bindAddress, ClusterCredentials credentials)
     {
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var port = new Uri(address.Replace("[::]", "localhost")).Port;
@@ -123,5 +142,6 @@ public static class EngineHost
         var server = $"https://{(host.Contains(':') ? $"[{host}]" : host)}:{port}";
         var content = KubeConfigWriter.Render(ContextName, server, System.Text.Encoding.ASCII.GetBytes(credentials.CaCertificatePem), credentials.AdminToken);
         KubeConfigWriter.WritePrivateFile(Path.Combine(root, "kubeconfig"), content);
+        return new Uri(server);
     }
 }

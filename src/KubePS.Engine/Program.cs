@@ -15,9 +15,16 @@ for (var i = 0; i + 1 < args.Length; i += 2)
         case "--bind-address":
             options.BindAddress = value;
             break;
+        case "--service-cluster-ip-range":
+            options.ServiceClusterIpRange = value;
+            break;
+        case "--service-node-port-range":
+            options.ServiceNodePortRange = value;
+            break;
         default:
             Console.Error.WriteLine($"kubeps-engine: unknown option {args[i]}");
-            Console.Error.WriteLine("usage: KubePS.Engine --data-path <folder> [--port 6443] [--bind-address 127.0.0.1]");
+            Console.Error.WriteLine("usage: KubePS.Engine --data-path <folder> [--port 6443] [--bind-address 127.0.0.1] "
+                + "[--service-cluster-ip-range 10.96.0.0/12] [--service-node-port-range 30000-32767]");
             return 2;
     }
 }
@@ -34,7 +41,7 @@ try
     await app.RunAsync();
     return 0;
 }
-catch (InvalidOperationException e)
+catch (Exception e) when (e is InvalidOperationException or FormatException)
 {
     Console.Error.WriteLine($"kubeps-engine: {e.Message}");
     return 1;

@@ -18,6 +18,18 @@ public static class WellKnown
     public const string LocalPathStorageClass = "local-path";
     public const string LocalPathProvisioner = "kubeps.io/local-path";
 
+    /// <summary>The Service in <c>default</c> that fronts the API server, at the service range's first address.</summary>
+    public const string ApiServerService = "kubernetes";
+
+    /// <summary>The cluster DNS Service in <c>kube-system</c>, at the service range's tenth address; node services serve it.</summary>
+    public const string DnsService = "kube-dns";
+    public const string ClusterDomain = "cluster.local";
+
+    /// <summary>The label an EndpointSlice names its Service with, and the manager label of the controller's slices.</summary>
+    public const string ServiceNameLabel = "kubernetes.io/service-name";
+    public const string EndpointSliceManagedByLabel = "endpointslice.kubernetes.io/managed-by";
+    public const string EndpointSliceControllerName = "endpointslice-controller.k8s.io";
+
     /// <summary>The Kubernetes minor version whose API behaviour KubePS follows.</summary>
     public const string KubernetesMajor = "1";
     public const string KubernetesMinor = "32";

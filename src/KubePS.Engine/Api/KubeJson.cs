@@ -19,6 +19,12 @@ public static class KubeJson
     /// <summary>A deep copy of a typed object, free to change without touching the original.</summary>
     public static T Clone<T>(T typed) => JsonSerializer.Deserialize<T>(JsonSerializer.SerializeToUtf8Bytes(typed, Options), Options)!;
 
+    /// <summary>Whether two typed values serialise to the same JSON (null only equals null).</summary>
+    public static bool Same(object? a, object? b) =>
+        JsonNode.DeepEquals(
+            a is null ? null : JsonSerializer.SerializeToNode(a, a.GetType(), Options),
+            b is null ? null : JsonSerializer.SerializeToNode(b, b.GetType(), Options));
+
     public static JsonObject ToNode(object typed) => JsonSerializer.SerializeToNode(typed, typed.GetType(), Options)!.AsObject();
 
     // KubernetesClient's V1Status converter only reads; statuses are written with the plain settings.

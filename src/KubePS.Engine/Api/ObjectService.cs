@@ -16,7 +16,7 @@ public sealed record DeleteOutcome(JsonObject Object, bool Removed);
 /// The registry layer between the HTTP API (and the engine's own loops) and the store: server-set
 /// metadata, defaulting, validation, namespace lifecycle, optimistic concurrency, graceful deletion.
 /// </summary>
-public sealed partial class ObjectService(IObjectStore store, TimeProvider clock)
+public sealed partial class ObjectService(IObjectStore store, TimeProvider clock, ServiceAllocator services)
 {
     // Kubernetes retries a patch without a resourceVersion until it applies; this bounds it against a livelock.
     private const int PatchAttempts = 64;
@@ -80,6 +80,7 @@ public sealed partial class ObjectService(IObjectStore store, TimeProvider clock
             await EnsureNamespaceAcceptsAsync(kind, meta.NamespaceProperty!, meta.Name, cancellationToken);
         }
 
+        using var allocation = obj is V1Service service ? await services.AllocateAsync(service, null, cancellationToken) : null;
         var node = KubeJson.ToNode(obj);
         if (dryRun)
         {
@@ -88,7 +89,9 @@ public sealed partial class ObjectService(IObjectStore store, TimeProvider clock
 
         try
         {
-            return await store.CreateAsync(kind, node, cancellationToken);
+            var created = await store.CreateAsync(kind, node, cancellationToken);
+            allocation?.Commit();
+            return created;
         }
         catch (StoreAlreadyExistsException)
         {
@@ -112,6 +115,7 @@ public sealed partial class ObjectService(IObjectStore store, TimeProvider clock
         var expected = ParseResourceVersion(meta.ResourceVersion);
 
         JsonObject updated;
+        ServiceAllocator.Allocation? allocation = null;
         if (subresource == "status")
         {
             updated = (JsonObject)existing.DeepClone();
@@ -128,6 +132,7 @@ public sealed partial class ObjectService(IObjectStore store, TimeProvider clock
             meta.Generation = old.Generation;
             Defaulting.Apply(obj);
             Validate(kind, obj);
+            allocation = obj is V1Service service ? await services.AllocateAsync(service, KubeJson.ToTyped<V1Service>(existing), cancellationToken) : null;
             updated = KubeJson.ToNode(obj);
             if (kind.Subresources.Contains("status"))
             {
@@ -140,18 +145,23 @@ public sealed partial class ObjectService(IObjectStore store, TimeProvider clock
             }
         }
 
-        if (dryRun)
+        using (allocation)
         {
-            return updated;
-        }
+            if (dryRun)
+            {
+                return updated;
+            }
 
-        // An object that waits for its finalizers is removed once the last one is gone.
-        if (updated["metadata"]?["deletionTimestamp"] is not null && updated["metadata"]?["finalizers"] is not JsonArray { Count: > 0 })
-        {
-            return (await RemoveAsync(kind, ns, name, expected, cancellationToken)).Object;
-        }
+            // An object that waits for its finalizers is removed once the last one is gone.
+            if (updated["metadata"]?["deletionTimestamp"] is not null && updated["metadata"]?["finalizers"] is not JsonArray { Count: > 0 })
+            {
+                return (await RemoveAsync(kind, ns, name, expected, cancellationToken)).Object;
+            }
 
-        return await WriteAsync(kind, name, updated, expected, cancellationToken);
+            var written = await WriteAsync(kind, name, updated, expected, cancellationToken);
+            allocation?.Commit();
+            return written;
+        }
     }
 
     public async Task<JsonObject> PatchAsync(
@@ -242,7 +252,13 @@ public sealed partial class ObjectService(IObjectStore store, TimeProvider clock
     {
         try
         {
-            return new DeleteOutcome(await store.DeleteAsync(kind, ns, name, expected, cancellationToken), true);
+            var removed = await store.DeleteAsync(kind, ns, name, expected, cancellationToken);
+            if (kind == KindRegistry.Service)
+            {
+                services.Release(KubeJson.ToTyped<V1Service>(removed));
+            }
+
+            return new DeleteOutcome(removed, true);
         }
         catch (StoreNotFoundException)
         {
