@@ -12,7 +12,7 @@ using Microsoft.AspNetCore.Builder;
 namespace KubePS.EndToEnd.Tests;
 
 /// <summary>A real engine and a real node service on the local Docker Engine, each test class with its own node name.</summary>
-public sealed class ClusterFixture : IAsyncLifetime
+public class ClusterFixture : IAsyncLifetime
 {
     private readonly string _root = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "kubeps-e2e-" + Guid.NewGuid().ToString("N")[..8])).FullName;
     private WebApplication? _engine;
@@ -34,7 +34,7 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _engine = EngineHost.Build(new EngineOptions { DataPath = _root, Port = 0 });
+        _engine = EngineHost.Build(Configure(new EngineOptions { DataPath = _root, Port = 0 }));
         await _engine.StartAsync();
         Client = KubeClientFactory.FromKubeConfig(KubeConfigPath);
         await StartNodeAsync();
@@ -52,21 +52,27 @@ public sealed class ClusterFixture : IAsyncLifetime
         await _engine!.StopAsync();
         await _engine.DisposeAsync();
         await Task.Delay(away);
-        _engine = EngineHost.Build(new EngineOptions { DataPath = _root, Port = port });
+        _engine = EngineHost.Build(Configure(new EngineOptions { DataPath = _root, Port = port }));
         await _engine.StartAsync();
     }
 
     public async Task StartNodeAsync()
     {
-        Node = NodeHost.Build(new NodeOptions
+        Node = NodeHost.Build(Configure(new NodeOptions
         {
             KubeConfigPath = KubeConfigPath,
             NodeName = NodeName,
             DataPath = NodeDataPath,
             Port = 0,
-        });
+        }));
         await Node.StartAsync();
     }
+
+    /// <summary>A cluster of a test class may change the engine's settings (its service ranges).</summary>
+    protected virtual EngineOptions Configure(EngineOptions options) => options;
+
+    /// <summary>A cluster of a test class may change the node service's settings (its proxy mode).</summary>
+    protected virtual NodeOptions Configure(NodeOptions options) => options;
 
     public async Task StopNodeAsync()
     {
@@ -104,10 +110,13 @@ public sealed class ClusterFixture : IAsyncLifetime
         },
     };
 
-    public async Task<V1Pod> WaitForPodAsync(string name, Func<V1Pod, bool> condition, int seconds = 60) =>
+    public Task<V1Pod> WaitForPodAsync(string name, Func<V1Pod, bool> condition, int seconds = 60) =>
+        WaitForPodAsync("default", name, condition, seconds);
+
+    public async Task<V1Pod> WaitForPodAsync(string ns, string name, Func<V1Pod, bool> condition, int seconds = 60) =>
         await Eventually(async () =>
         {
-            var pod = await Client.ReadNamespacedPodAsync(name, "default");
+            var pod = await Client.ReadNamespacedPodAsync(name, ns);
             return condition(pod) ? pod : null;
         }, seconds);
 

@@ -3,11 +3,13 @@ using System.Security.Cryptography;
 using System.Text;
 using k8s;
 using KubePS.Core.Config;
+using KubePS.NodeService.Dns;
 using KubePS.NodeService.Exec;
 using KubePS.NodeService.Logs;
 using KubePS.NodeService.Node;
 using KubePS.NodeService.Pods;
 using KubePS.NodeService.Probes;
+using KubePS.NodeService.Proxy;
 using KubePS.NodeService.Volumes;
 using KubePS.NodeService.Runtime;
 using KubePS.NodeService.Stats;
@@ -59,6 +61,9 @@ public static class NodeHost
             services.AddSingleton<ContainerExecEndpoint>();
             services.AddHostedService<NodeRegistrar>();
             services.AddHostedService<PodSynchronizer>();
+            services.AddSingleton<ServiceState>();
+            services.AddSingleton<ClusterDns>();
+            services.AddHostedService<ServiceProxy>();
             services.AddSingleton<StatsCollector>();
             services.AddHostedService(sp => sp.GetRequiredService<StatsCollector>());
 

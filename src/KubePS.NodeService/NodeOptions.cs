@@ -1,3 +1,5 @@
+using KubePS.Core.Networking;
+using KubePS.NodeService.Proxy;
 using KubePS.NodeService.Runtime;
 
 namespace KubePS.NodeService;
@@ -32,4 +34,21 @@ public sealed class NodeOptions
 
     /// <summary>How often the node reports its status (the heartbeat).</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The cluster's service range, as the engine's <c>--service-cluster-ip-range</c>; the DNS Service is its tenth address.</summary>
+    public string ServiceClusterIpRange { get; set; } = Ipv4Cidr.DefaultServiceRange.ToString();
+
+    /// <summary>How Services are routed on this machine: iptables (Linux default), userspace (in-process proxies; Windows), or none.</summary>
+    public ProxyMode ProxyMode { get; set; } = OperatingSystem.IsLinux() ? ProxyMode.Iptables : ProxyMode.Userspace;
+
+    /// <summary>The port the cluster DNS listens on, on the host's address in the pod network (the kube-dns Service forwards to it).</summary>
+    public int DnsPort { get; set; } = 53;
+
+    /// <summary>Where names outside the cluster domain are resolved; empty uses the host's resolv.conf.</summary>
+    public IList<string> UpstreamDns { get; set; } = [];
+
+    public Ipv4Cidr ServiceRange => Ipv4Cidr.Parse(ServiceClusterIpRange);
+
+    /// <summary>The cluster DNS Service's address, which pods get as their nameserver (the kubelet's --cluster-dns).</summary>
+    public System.Net.IPAddress ClusterDnsAddress => ServiceRange.AddressAt(10);
 }

@@ -31,10 +31,20 @@ for (var i = 0; i + 1 < args.Length; i += 2)
         case "--allow-privileged":
             options.AllowPrivileged = bool.Parse(value);
             break;
+        case "--service-cluster-ip-range":
+            options.ServiceClusterIpRange = value;
+            break;
+        case "--proxy-mode":
+            options.ProxyMode = Enum.Parse<KubePS.NodeService.Proxy.ProxyMode>(value, ignoreCase: true);
+            break;
+        case "--dns-port":
+            options.DnsPort = int.Parse(value, CultureInfo.InvariantCulture);
+            break;
         default:
             Console.Error.WriteLine($"kubeps-node: unknown option {args[i]}");
             Console.Error.WriteLine("usage: KubePS.NodeService --kubeconfig <file> --data-path <folder> [--node-name <name>] [--port 10250] "
-                + "[--bind-address 127.0.0.1] [--docker-endpoint <uri>] [--sandbox-image <image>] [--allow-privileged false]");
+                + "[--bind-address 127.0.0.1] [--docker-endpoint <uri>] [--sandbox-image <image>] [--allow-privileged false] "
+                + "[--service-cluster-ip-range 10.96.0.0/12] [--proxy-mode iptables|userspace|none] [--dns-port 53]");
             return 2;
     }
 }
@@ -51,7 +61,7 @@ try
     await app.RunAsync();
     return 0;
 }
-catch (InvalidOperationException e)
+catch (Exception e) when (e is InvalidOperationException or FormatException)
 {
     Console.Error.WriteLine($"kubeps-node: {e.Message}");
     return 1;

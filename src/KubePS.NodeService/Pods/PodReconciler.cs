@@ -123,6 +123,7 @@ public sealed class PodReconciler(
             Command = ["sleep", "2147483647"],
             Hostname = pod.Spec.Hostname ?? (pod.Metadata.Name.Length > 63 ? pod.Metadata.Name[..63] : pod.Metadata.Name),
             HostNetwork = pod.Spec.HostNetwork == true,
+            Resolver = Dns.PodDns.For(pod, options),
             Labels = Labels(pod, "POD", 0, sandbox: true),
         };
         logger.LogInformation("Starting sandbox of pod {Namespace}/{Pod}", pod.Metadata.NamespaceProperty, pod.Metadata.Name);

@@ -88,6 +88,15 @@ public sealed class DockerRuntime(DockerClient docker) : IContainerRuntime, IDis
         return failure is null ? lines : throw new RuntimeException(failure);
     }
 
+    public async Task<PodNetwork> PodNetworkAsync(CancellationToken cancellationToken)
+    {
+        // Pods run on Docker's default bridge network.
+        var bridge = await docker.Networks.InspectNetworkAsync("bridge", cancellationToken);
+        var config = bridge.IPAM.Config.First(c => !string.IsNullOrEmpty(c.Subnet) && !c.Subnet.Contains(':'));
+        bridge.Options.TryGetValue("com.docker.network.bridge.name", out var bridgeName);
+        return new PodNetwork(KubePS.Core.Networking.Ipv4Cidr.Parse(config.Subnet), System.Net.IPAddress.Parse(config.Gateway), bridgeName);
+    }
+
     public async Task<string> RunAsync(ContainerSpec spec, CancellationToken cancellationToken)
     {
         var sandbox = spec.JoinSandbox is { } id ? $"container:{id}" : null;
@@ -117,6 +126,10 @@ public sealed class DockerRuntime(DockerClient docker) : IContainerRuntime, IDis
                 Privileged = spec.Privileged,
                 CapAdd = spec.AddCapabilities.Count > 0 ? spec.AddCapabilities : null,
                 CapDrop = spec.DropCapabilities.Count > 0 ? spec.DropCapabilities : null,
+                // Docker writes resolv.conf only for a container with its own network namespace.
+                DNS = network is null ? spec.Resolver?.Nameservers.ToList() : null,
+                DNSSearch = network is null ? spec.Resolver?.Searches.ToList() : null,
+                DNSOptions = network is null ? spec.Resolver?.Options.ToList() : null,
                 Binds = spec.Mounts.Where(m => m.HostPath is not null).Select(m => $"{m.HostPath}:{m.ContainerPath}{(m.ReadOnly ? ":ro" : "")}").ToList(),
                 Tmpfs = spec.Mounts.Where(m => m.HostPath is null)
                     .ToDictionary(m => m.ContainerPath, m => m.TmpfsSizeBytes is { } size ? $"size={size}" : ""),

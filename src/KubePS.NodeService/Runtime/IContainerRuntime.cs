@@ -20,6 +20,9 @@ public interface IContainerRuntime
     /// <summary>Creates and starts a container; returns its id.</summary>
     Task<string> RunAsync(ContainerSpec spec, CancellationToken cancellationToken);
 
+    /// <summary>The network pods join: its subnet and the host's address on it (the gateway).</summary>
+    Task<PodNetwork> PodNetworkAsync(CancellationToken cancellationToken);
+
     /// <summary>SIGTERM, then SIGKILL after <paramref name="grace"/>.</summary>
     Task StopAsync(string id, TimeSpan grace, CancellationToken cancellationToken);
 
@@ -97,6 +100,9 @@ public sealed record ContainerSpec(string Name, string Image)
     /// <summary>For a sandbox: the host's network namespace instead of its own (hostNetwork).</summary>
     public bool HostNetwork { get; init; }
 
+    /// <summary>For a sandbox: its resolv.conf (the app containers share it); null keeps the runtime's default (the host's).</summary>
+    public ResolverConfig? Resolver { get; init; }
+
     /// <summary><c>uid</c> or <c>uid:gid</c>; null keeps the image's user.</summary>
     public string? User { get; init; }
 
@@ -147,3 +153,9 @@ public sealed record RuntimeImage(IReadOnlyList<string> Names, long SizeBytes);
 public sealed record ResourceSample(DateTime Timestamp, ulong CpuNanoseconds, long MemoryWorkingSetBytes);
 
 public sealed record LogRequest(bool Follow, int? TailLines, bool Timestamps, int? SinceSeconds = null);
+
+/// <summary>What goes in a container's resolv.conf.</summary>
+public sealed record ResolverConfig(IReadOnlyList<string> Nameservers, IReadOnlyList<string> Searches, IReadOnlyList<string> Options);
+
+/// <summary>The network pods get their addresses from, and the host's own address on it.</summary>
+public sealed record PodNetwork(KubePS.Core.Networking.Ipv4Cidr Subnet, System.Net.IPAddress Gateway, string? BridgeInterface);
