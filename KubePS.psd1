@@ -27,7 +27,8 @@
         'Get-KubeStatefulSet', 'New-KubeStatefulSet', 'Set-KubeStatefulSet', 'Remove-KubeStatefulSet',
         'Get-KubeDaemonSet', 'New-KubeDaemonSet', 'Set-KubeDaemonSet', 'Remove-KubeDaemonSet',
         'Get-KubeJob', 'New-KubeJob', 'Set-KubeJob', 'Remove-KubeJob',
-        'Get-KubeCronJob', 'New-KubeCronJob', 'Set-KubeCronJob', 'Remove-KubeCronJob'
+        'Get-KubeCronJob', 'New-KubeCronJob', 'Set-KubeCronJob', 'Remove-KubeCronJob',
+        'Get-KubeService', 'New-KubeService', 'Set-KubeService', 'Remove-KubeService', 'Get-KubeEndpoints'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -27,4 +27,5 @@ internal static class HelpLinks
     public const string DeploymentRollout = Base + "#rollouts";
     public const string GetKubeEvent = Base + "#get-kubeevent";
     public const string Workloads = Base + "#statefulsets-daemonsets-jobs-and-cronjobs";
+    public const string Service = Base + "#services-and-endpoints";
 }
