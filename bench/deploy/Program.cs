@@ -201,17 +201,13 @@ internal static class Swarm
 
     public static async Task<(TimeSpan Create, TimeSpan Update)?> RunAsync(DockerClient docker, int replicas, int updated, string image, string newImage, string[] command)
     {
-        if (!DaemonPrefersOfflineImages())
+        if (SwarmHost.WhyUnavailable() is { } why)
         {
-            WhyNot = "dockerd does not run with DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1, so its Swarm agent would try to pull from a registry (`.ci/run` and `build.ps1` start dockerd with it).";
+            WhyNot = why;
             return null;
         }
 
-        var joined = (await docker.System.GetSystemInfoAsync()).Swarm.LocalNodeState == "active";
-        if (!joined)
-        {
-            await CliAsync("swarm", "init", "--advertise-addr", "127.0.0.1");
-        }
+        var joined = await SwarmHost.JoinAsync(docker);
 
         try
         {
@@ -220,7 +216,7 @@ internal static class Swarm
 
             await TimeServiceAsync(docker, "kubeps-bench-update", updated, image, command);
             var clock = Stopwatch.StartNew();
-            await CliAsync("service", "update", "--detach", "--no-resolve-image", "--image", newImage, "kubeps-bench-update");
+            await SwarmHost.CliAsync("service", "update", "--detach", "--no-resolve-image", "--image", newImage, "kubeps-bench-update");
             await BenchCluster.WaitAsync(async () =>
             {
                 var service = (await docker.Swarm.ListServicesAsync(new ServicesListParameters())).Single(s => s.Spec.Name == "kubeps-bench-update");
@@ -233,37 +229,14 @@ internal static class Swarm
         }
         finally
         {
-            if (!joined)
-            {
-                // Leaving keeps the bridge swarm made for its gateways; a machine that had no swarm gets none.
-                await CliAsync("swarm", "leave", "--force");
-                await CliAsync("network", "rm", "docker_gwbridge");
-            }
+            await SwarmHost.LeaveAsync(joined);
         }
     }
-
-    private static bool DaemonPrefersOfflineImages() =>
-        Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Where(p => p!.All(char.IsAsciiDigit)).Any(pid =>
-        {
-            try
-            {
-                return File.ReadAllText($"/proc/{pid}/comm").Trim() == "dockerd"
-                    && File.ReadAllText($"/proc/{pid}/environ").Split('\0').Contains("DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1");
-            }
-            catch (IOException)
-            {
-                return false;
-            }
-            catch (UnauthorizedAccessException)
-            {
-                return false;
-            }
-        });
 
     private static async Task<TimeSpan> TimeServiceAsync(DockerClient docker, string name, int replicas, string image, string[] command)
     {
         var clock = Stopwatch.StartNew();
-        await CliAsync(["service", "create", "--detach", "--no-resolve-image", "--name", name, "--replicas", replicas.ToString(CultureInfo.InvariantCulture), image, .. command]);
+        await SwarmHost.CliAsync(["service", "create", "--detach", "--no-resolve-image", "--name", name, "--replicas", replicas.ToString(CultureInfo.InvariantCulture), image, .. command]);
         await BenchCluster.WaitAsync(async () => (await RunningTasksAsync(docker, name)).Count == replicas, seconds: 600);
         return clock.Elapsed;
     }
@@ -280,22 +253,8 @@ internal static class Swarm
 
     private static async Task RemoveServiceAsync(DockerClient docker, string name)
     {
-        await CliAsync("service", "rm", name);
+        await SwarmHost.CliAsync("service", "rm", name);
         var label = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"com.docker.swarm.service.name={name}"] = true } };
         await BenchCluster.WaitAsync(async () => (await docker.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = label })).Count == 0, seconds: 180);
-    }
-
-    private static async Task CliAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("docker") { RedirectStandardOutput = true, RedirectStandardError = true };
-        args.ToList().ForEach(start.ArgumentList.Add);
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"docker {string.Join(' ', args)}: {await error}");
-        }
     }
 }

@@ -27,14 +27,15 @@ internal sealed class BenchCluster : IAsyncDisposable
 
     public Process Node { get; private set; } = null!;
 
-    public static async Task<BenchCluster> StartAsync()
+    /// <summary>Starts the engine and one node service, which gets <paramref name="nodeArguments"/> besides its usual ones.</summary>
+    public static async Task<BenchCluster> StartAsync(params string[] nodeArguments)
     {
         var cluster = new BenchCluster();
         cluster._engine = EngineHost.Build(new EngineOptions { DataPath = cluster._folder, Port = 0 }, logging => logging.SetMinimumLevel(LogLevel.Warning));
         await cluster._engine.StartAsync();
         var kubeconfig = Path.Combine(cluster._folder, "kubeconfig");
         cluster.Client = KubeClientFactory.FromKubeConfig(kubeconfig);
-        cluster.Node = Process.Start(new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList =
             {
@@ -43,7 +44,9 @@ internal sealed class BenchCluster : IAsyncDisposable
             },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-        })!;
+        };
+        nodeArguments.ToList().ForEach(start.ArgumentList.Add);
+        cluster.Node = Process.Start(start)!;
         _ = cluster.Node.StandardOutput.ReadToEndAsync();
         _ = cluster.Node.StandardError.ReadToEndAsync();
         await WaitAsync(async () => (await cluster.Client.CoreV1.ListNodeAsync()).Items.Any(n => n.Metadata.Name == cluster.NodeName
@@ -82,7 +85,12 @@ internal sealed class BenchCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Node.Kill(entireProcessTree: true);
+        // SIGTERM first, so the node service removes its service rules and route as it does on any stop.
+        Process.Start("kill", ["-TERM", Node.Id.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
+        if (!Node.WaitForExit(TimeSpan.FromSeconds(30)))
+        {
+            Node.Kill(entireProcessTree: true);
+        }
 
         // Whatever a failed run left behind goes with the node.
         foreach (var container in await Docker.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = NodeLabel }))
