@@ -46,7 +46,7 @@ public sealed class ServiceProxy(ServiceState state, IContainerRuntime runtime, 
         try
         {
             await proxier.StartAsync(stoppingToken);
-            await dns.StartAsync(network.Gateway, stoppingToken);
+            await StartDnsAsync(network, stoppingToken);
             logger.LogInformation("Routing services in {Range} ({Mode} mode)", range, options.ProxyMode);
             while (!stoppingToken.IsCancellationRequested)
             {
@@ -57,12 +57,30 @@ public sealed class ServiceProxy(ServiceState state, IContainerRuntime runtime, 
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+        catch (Exception e)
+        {
+            // Pods keep running without Service routing; the log says why (no iptables, not root, ...).
+            logger.LogError("The service proxy stopped: {Message}", e.Message);
+        }
         finally
         {
             await dns.StopAsync();
             await proxier.DisposeAsync();
             await LocalRoute.RemoveAsync(range);
             await watching;
+        }
+    }
+
+    // Without its DNS (its port taken) the cluster still routes Services; names just do not resolve.
+    private async Task StartDnsAsync(PodNetwork network, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await dns.StartAsync(network.Gateway, cancellationToken);
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or k8s.Autorest.HttpOperationException)
+        {
+            logger.LogError("The cluster DNS could not start on {Address}:{Port}: {Message}", network.Gateway, options.DnsPort, e.Message);
         }
     }
 
