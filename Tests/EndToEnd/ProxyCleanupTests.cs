@@ -8,32 +8,51 @@ using KubePS.NodeService.Proxy;
 namespace KubePS.EndToEnd.Tests;
 
 /// <summary>A cluster of its own for the cleanup test, which stops its node service.</summary>
-public sealed class CleanupServiceCluster : ClusterFixture
+public class CleanupServiceCluster : ClusterFixture
 {
-    public const string Range = "10.202.0.0/16";
+    public virtual string Range => "10.202.0.0/16";
+
+    protected virtual ProxyMode Mode => ProxyMode.Iptables;
 
     protected override EngineOptions Configure(EngineOptions options)
     {
         options.ServiceClusterIpRange = Range;
-        options.ServiceNodePortRange = "30300-30399";
+        options.ServiceNodePortRange = Mode == ProxyMode.Iptables ? "30300-30349" : "30350-30399";
         return options;
     }
 
     protected override NodeOptions Configure(NodeOptions options)
     {
         options.ServiceClusterIpRange = Range;
-        options.ProxyMode = ProxyMode.Iptables;
-        options.DnsPort = 10055;
+        options.ProxyMode = Mode;
+        options.DnsPort = Mode == ProxyMode.Iptables ? 10055 : 10056;
         return options;
     }
 }
 
-public sealed class ProxyCleanupTests(CleanupServiceCluster cluster) : IClassFixture<CleanupServiceCluster>
+/// <summary>The same for a node in userspace mode.</summary>
+public sealed class UserspaceCleanupServiceCluster : CleanupServiceCluster
+{
+    public override string Range => "10.203.0.0/16";
+
+    protected override ProxyMode Mode => ProxyMode.Userspace;
+}
+
+public sealed class IptablesProxyCleanupTests(CleanupServiceCluster cluster) : ProxyCleanupTests(cluster), IClassFixture<CleanupServiceCluster>;
+
+public sealed class UserspaceProxyCleanupTests(UserspaceCleanupServiceCluster cluster) : ProxyCleanupTests(cluster), IClassFixture<UserspaceCleanupServiceCluster>;
+
+public abstract class ProxyCleanupTests(CleanupServiceCluster cluster)
 {
     [Fact]
-    public async Task When_the_node_service_stops_no_rule_or_route_of_its_proxy_remains()
+    public async Task When_the_node_service_stops_no_rule_listener_or_route_of_its_proxy_remains()
     {
-        var prefix = IptablesProxier.ChainPrefix(Ipv4Cidr.Parse(CleanupServiceCluster.Range));
+        var prefix = IptablesProxier.ChainPrefix(Ipv4Cidr.Parse(cluster.Range));
+        await cluster.Client.CreateNamespacedPodAsync(new V1Pod
+        {
+            Metadata = new V1ObjectMeta { Name = "web", Labels = new Dictionary<string, string> { ["app"] = "web" } },
+            Spec = new V1PodSpec { Containers = [new V1Container { Name = "web", Image = "kubeps/busybox:1", Command = ["sh", "-c", "exec httpd -f -p 80 -h /"] }] },
+        }, "default");
         var service = await cluster.Client.CreateNamespacedServiceAsync(new V1Service
         {
             Metadata = new V1ObjectMeta { Name = "web" },
@@ -45,16 +64,18 @@ public sealed class ProxyCleanupTests(CleanupServiceCluster cluster) : IClassFix
             },
         }, "default");
         await ClusterFixture.Eventually(async () =>
-            (await SaveAsync()).Contains(service.Spec.ClusterIP + "/32", StringComparison.Ordinal)
-            && (await RunAsync("ip", "route", "show", "table", "local")).Contains(CleanupServiceCluster.Range) ? "routed" : null, seconds: 20);
+            (await SaveAsync()).Contains(service.Spec.ClusterIP + "/32", StringComparison.Ordinal) == (cluster is not UserspaceCleanupServiceCluster)
+            && (await RunAsync("ss", "-ltn")).Contains(service.Spec.ClusterIP + ":80") == (cluster is UserspaceCleanupServiceCluster)
+            && (await RunAsync("ip", "route", "show", "table", "local")).Contains(cluster.Range) ? "routed" : null, seconds: 60);
 
         await cluster.StopNodeAsync();
 
         var rules = await SaveAsync();
         Assert.DoesNotContain(prefix, rules);
         Assert.DoesNotContain(service.Spec.ClusterIP, rules);
-        Assert.DoesNotContain(CleanupServiceCluster.Range, await RunAsync("ip", "route", "show", "table", "local"));
-        Assert.DoesNotContain("10.202.", await RunAsync("ip", "route", "show", "table", "all"));
+        Assert.DoesNotContain(cluster.Range, await RunAsync("ip", "route", "show", "table", "local"));
+        Assert.DoesNotContain(cluster.Range[..^5], await RunAsync("ip", "route", "show", "table", "all"));
+        Assert.DoesNotContain(service.Spec.ClusterIP, await RunAsync("ss", "-ltnu"));
     }
 
     private static Task<string> SaveAsync() => RunAsync("iptables-save");

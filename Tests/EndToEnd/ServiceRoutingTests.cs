@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using ARSoft.Tools.Net;
+using ARSoft.Tools.Net.Dns;
 using k8s;
 using k8s.Models;
 using KubePS.Engine;
@@ -73,12 +75,22 @@ public abstract class ServiceRoutingTests(ClusterFixture cluster)
         Assert.Equal(names, await AnswersFromHostAsync($"http://{service.Spec.ClusterIP}/", names.Count));
         Assert.Equal(names, await AnswersFromHostAsync($"http://127.0.0.1:{service.Spec.Ports[0].NodePort}/", names.Count));
 
+        // The host asks the cluster DNS through the kube-dns Service, then uses the name's address.
+        var dnsService = await Client.ReadNamespacedServiceAsync("kube-dns", "kube-system");
+        var dns = new DnsClient(IPAddress.Parse(dnsService.Spec.ClusterIP), 3000);
+        var answer = await dns.ResolveAsync(DomainName.Parse($"web.{ns}.svc.cluster.local"), RecordType.A);
+        var address = Assert.Single(answer!.AnswerRecords.OfType<ARecord>()).Address;
+        Assert.Equal(service.Spec.ClusterIP, address.ToString());
+        Assert.Equal(names, await AnswersFromHostAsync($"http://{address}/", names.Count));
+
         await Client.CreateNamespacedPodAsync(ClusterFixture.Pod("client", "sleep 3600"), ns);
         await cluster.WaitForPodAsync(ns, "client", p => p.Status?.Phase == "Running");
         var resolved = await ExecAsync(ns, "client", $"nslookup web.{ns}.svc.cluster.local");
         Assert.Contains(service.Spec.ClusterIP, resolved);
         var fromPod = await ExecAsync(ns, "client", $"for i in $(seq 1 30); do timeout 3 wget -q -O- http://{service.Spec.ClusterIP}/; done");
         Assert.Equal(names, fromPod.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet());
+        var byName = await ExecAsync(ns, "client", $"for i in $(seq 1 30); do timeout 3 wget -q -O- http://web.{ns}.svc.cluster.local/; done");
+        Assert.Equal(names, byName.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet());
     }
 
     [Fact]
@@ -128,6 +140,21 @@ public abstract class ServiceRoutingTests(ClusterFixture cluster)
         Assert.Contains("NXDOMAIN", missing);
         var srv = await ExecAsync(ns, "client", $"nslookup -type=SRV _http._tcp.db.{ns}.svc.cluster.local");
         Assert.Contains($"8080 db-0.db.{ns}.svc.cluster.local", srv);
+    }
+
+    [Fact]
+    public async Task Client_ip_affinity_keeps_a_client_on_one_backend()
+    {
+        var ns = await NamespaceAsync("affinity");
+        await Client.CreateNamespacedDeploymentAsync(Backends("sticky", 3), ns);
+        var sticky = Service("sticky", "sticky", "ClusterIP");
+        sticky.Spec.SessionAffinity = "ClientIP";
+        var service = await Client.CreateNamespacedServiceAsync(sticky, ns);
+        await ReadyBackendsAsync(ns, "sticky", 3);
+        await AnswersFromHostAsync($"http://{service.Spec.ClusterIP}/", 1, seconds: 5);
+
+        var answers = await AnswersFromHostAsync($"http://{service.Spec.ClusterIP}/", 1, seconds: 0);
+        Assert.Single(answers);
     }
 
     [Fact]
