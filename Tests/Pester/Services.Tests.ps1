@@ -2,7 +2,8 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'TestCluster.ps1')
     Import-Module (Join-Path $RepoRoot 'KubePS.psd1') -Force
     $settings = New-TestClusterSettings
-    Start-KubeCluster @settings | Out-Null
+    # A service range of its own: its addresses are the cluster's, whatever else runs on this machine.
+    Start-KubeCluster @settings -ServiceClusterIpRange 10.210.0.0/16 | Out-Null
 
     # busybox httpd answering with its pod's name.
     $script:Httpd = 'sh', '-c', 'mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www'
@@ -25,6 +26,8 @@ Describe 'New-KubeService -Deployment' {
         $script:service = New-KubeService -Name site -Deployment site -Port 80 -Type NodePort
         $service.Spec.Ports[0].TargetPort.Value | Should -Be '8080'
         $service.Spec.Ports[0].NodePort | Should -BeGreaterOrEqual 30000
+        $service.Spec.ClusterIP | Should -BeLike '10.210.*'
+        (Get-KubeService -Name kube-dns -Namespace kube-system).Spec.ClusterIP | Should -Be '10.210.0.10'
 
         Wait-Until { (Get-KubeService -Name site).Endpoints -eq 2 }
         (Get-KubeService -Name site | Out-String) | Should -Match 'site\s+NodePort\s+10\.\d+\.\d+\.\d+\s+<none>\s+80:\d+/TCP\s+2'

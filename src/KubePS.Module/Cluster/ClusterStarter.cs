@@ -69,14 +69,17 @@ public sealed class ClusterStarter(ClusterLayout layout, ClusterState state, Pip
     private string[] EngineCommandLine =>
     [
         layout.EngineDll, "--data-path", layout.DataPath,
-        "--port", state.EnginePort.ToString(CultureInfo.InvariantCulture), "--bind-address", "127.0.0.1",
+        "--port", state.EnginePort.ToString(CultureInfo.InvariantCulture), "--bind-address", "127.0.0.1", .. ServiceRange,
     ];
 
     private string[] NodeCommandLine(NodeSettings node) =>
     [
         layout.NodeDll, "--kubeconfig", layout.KubeConfig, "--node-name", node.Name,
-        "--data-path", layout.NodeFolder(node.Name), "--port", node.Port.ToString(CultureInfo.InvariantCulture),
+        "--data-path", layout.NodeFolder(node.Name), "--port", node.Port.ToString(CultureInfo.InvariantCulture), .. ServiceRange,
     ];
+
+    // Engine and node services must agree on the service range.
+    private string[] ServiceRange => state.ServiceClusterIpRange is { } range ? ["--service-cluster-ip-range", range] : [];
 
     public bool IsEngine(int? pid) => ProcessControl.IsRunning(pid, ClusterLayout.EngineDllName, layout.DataPath);
 

@@ -10,6 +10,9 @@ public sealed record ClusterState(int EnginePort, IReadOnlyList<NodeSettings> No
     /// <summary>The processes last started; the components also write their own pid files.</summary>
     public int? EnginePid { get; init; }
 
+    /// <summary>The service range given to the engine and every node service; null for their default (10.96.0.0/12).</summary>
+    public string? ServiceClusterIpRange { get; init; }
+
     public static ClusterState? Read(ClusterLayout layout) =>
         File.Exists(layout.StateFile) ? JsonSerializer.Deserialize<ClusterState>(File.ReadAllText(layout.StateFile), Options) : null;
 

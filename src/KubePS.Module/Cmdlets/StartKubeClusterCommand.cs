@@ -42,6 +42,11 @@ public sealed class StartKubeClusterCommand : KubeCmdlet
     [ValidatePattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
     public string ClusterName { get; set; } = "kubeps";
 
+    /// <summary>The range Services' cluster IPs come from (default 10.96.0.0/12, or what the folder's cluster used); the DNS Service gets its tenth address.</summary>
+    [Parameter]
+    [ValidatePattern(@"^\d{1,3}(\.\d{1,3}){3}/\d{1,2}$")]
+    public string? ServiceClusterIpRange { get; set; }
+
     /// <inheritdoc />
     protected override bool RequiresConnection => false;
 
@@ -105,6 +110,6 @@ public sealed class StartKubeClusterCommand : KubeCmdlet
                     Pid = recorded?.Nodes.FirstOrDefault(n => n.Name == $"{ClusterName}-node-{i}")?.Pid,
                 })
                 .ToList();
-        return new ClusterState(port, nodes) { EnginePid = recorded?.EnginePid };
+        return new ClusterState(port, nodes) { EnginePid = recorded?.EnginePid, ServiceClusterIpRange = ServiceClusterIpRange ?? recorded?.ServiceClusterIpRange };
     }
 }
