@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
 using k8s;
@@ -7,43 +9,61 @@ using k8s.Models;
 using KubePS.Bench;
 
 // Request throughput and latency through a Service, next to the same requests sent to the pod
-// directly and through a Docker Swarm routing-mesh port, all on this machine (loopback, the Docker
-// bridge). Each request is a new connection (HTTP/1.1 with Connection: close), so every request
-// passes the proxy's connection handling: busybox httpd serves one request per connection.
+// directly and through a Docker Swarm published port, all on this machine (loopback, the Docker
+// bridge). The backend is an echo server (busybox nc -ll -e cat); each client keeps one connection
+// and sends a 64-byte request, waits for its echo, and sends the next. A new connection per request
+// at these rates would measure the host's TCP tuple space instead (tens of thousands of TIME_WAIT
+// entries from one source address to one backend), not the proxy.
 //   dotnet run -c Release --project bench/services [seconds per measurement, default 10]
 var invariant = CultureInfo.InvariantCulture;
 var seconds = args.Length > 0 ? int.Parse(args[0], invariant) : 10;
 const int Clients = 16;
 const string Image = "kubeps/busybox:1";
-string[] httpd = ["sh", "-c", "mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www"];
+string[] echo = ["nc", "-ll", "-p", "8080", "-e", "cat"];
 
-var rows = new List<(string Path, Load.Result Result)>();
+const int Rounds = 5;
+var rows = new List<(string Path, Load.Result Result, double VersusDirect)>();
+var directRuns = new List<Load.Result>();
 foreach (var mode in new[] { "iptables", "userspace" })
 {
     await using var cluster = await BenchCluster.StartAsync("--proxy-mode", mode);
     var (podIp, clusterIp) = await DeployAsync(cluster.Client);
-    if (mode == "iptables")
+    var direct = new List<Load.Result>();
+    var proxied = new List<Load.Result>();
+    for (var round = 0; round < Rounds; round++)
     {
-        rows.Add(("pod IP, directly", await Load.RunAsync($"http://{podIp}:8080/", Clients, seconds)));
+        // Alternating, so a slow moment of the machine falls on both paths alike.
+        direct.Add(await Load.RunAsync(podIp, 8080, Clients, seconds));
+        proxied.Add(await Load.RunAsync(clusterIp, 80, Clients, seconds));
     }
 
-    rows.Add(($"cluster IP, {mode} mode", await Load.RunAsync($"http://{clusterIp}/", Clients, seconds)));
+    directRuns.AddRange(direct);
+    var median = Load.Median(proxied);
+    rows.Add(($"cluster IP, {mode} mode", median, median.PerSecond / Load.Median(direct).PerSecond));
 }
 
-// The routing mesh balances with IPVS; without it Swarm's ingress never answers.
-string? swarmNote = !File.Exists("/proc/net/ip_vs")
-    ? "this kernel has no IPVS (/proc/net/ip_vs is missing; dockerd logs \"Could not get ipvs family information from the kernel\"), which the routing mesh needs"
-    : SwarmHost.WhyUnavailable();
-if (swarmNote is null)
+// The routing mesh balances with IPVS; without it Swarm's ingress never answers. A host-mode
+// published port (Docker's own DNAT to the task, no mesh) is measured either way, as a reference.
+var meshMissing = File.Exists("/proc/net/ip_vs") ? null
+    : "this kernel has no IPVS (/proc/net/ip_vs is missing; dockerd logs \"Could not get ipvs family information from the kernel\"), which the routing mesh needs";
+string? swarmNote = SwarmHost.WhyUnavailable() ?? meshMissing;
+if (SwarmHost.WhyUnavailable() is null)
 {
     using var docker = new Docker.DotNet.DockerClientConfiguration(new Uri("unix:///var/run/docker.sock")).CreateClient();
     var joined = await SwarmHost.JoinAsync(docker);
     try
     {
+        var published = meshMissing is null ? ("published=18080,target=8080", "Swarm routing mesh, 127.0.0.1:18080") : ("published=18080,target=8080,mode=host", "Swarm, host-mode published port (no mesh)");
         await SwarmHost.CliAsync(["service", "create", "--detach", "--no-resolve-image", "--name", "kubeps-bench-mesh",
-            "--publish", "published=18080,target=8080", Image, .. httpd]);
-        await Load.WaitForAnswerAsync("http://127.0.0.1:18080/", TimeSpan.FromSeconds(120));
-        rows.Add(("Swarm routing mesh, 127.0.0.1:18080", await Load.RunAsync("http://127.0.0.1:18080/", Clients, seconds)));
+            "--publish", published.Item1, Image, .. echo]);
+        await Load.WaitForAnswerAsync("127.0.0.1", 18080, TimeSpan.FromSeconds(120));
+        var swarm = new List<Load.Result>();
+        for (var round = 0; round < Rounds; round++)
+        {
+            swarm.Add(await Load.RunAsync("127.0.0.1", 18080, Clients, seconds));
+        }
+
+        rows.Add((published.Item2, Load.Median(swarm), Load.Median(swarm).PerSecond / Load.Median(directRuns).PerSecond));
     }
     catch (Exception e) when (e is InvalidOperationException or TimeoutException or HttpRequestException)
     {
@@ -56,29 +76,36 @@ if (swarmNote is null)
     }
 }
 
-var direct = rows[0].Result;
+var directMedian = Load.Median(directRuns);
+rows.Insert(0, ("pod IP, directly", directMedian, 1.0));
 var report = new StringBuilder()
     .AppendLine("# Service routing benchmark")
     .AppendLine()
     .AppendLine($"Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}; "
-        + $"one busybox httpd pod ({Image}) behind a ClusterIP Service; {Clients} clients on this machine, each sending GET requests one after another "
-        + $"for {seconds} s, a new connection per request. The engine runs in this process, the node service in its own.")
+        + $"one echo pod ({Image}, `nc -ll -p 8080 -e cat`) behind a ClusterIP Service; {Clients} clients on this machine, each on one kept connection "
+        + $"sending 64-byte requests one after another (the next when the echo is back) for {seconds} s; the median of {Rounds} rounds, direct and proxied rounds alternating. "
+        + "The engine runs in this process, the node service in its own. \"vs direct\" compares with the direct rounds next to it.")
     .AppendLine()
     .AppendLine("| path | requests/s | p50 ms | p99 ms | failed | vs direct |")
     .AppendLine("|---|---:|---:|---:|---:|---:|");
-foreach (var (path, result) in rows)
+foreach (var (path, result, versus) in rows)
 {
-    report.AppendLine(invariant, $"| {path} | {result.PerSecond:F0} | {result.P50.TotalMilliseconds:F2} | {result.P99.TotalMilliseconds:F2} | {result.Failed} | {result.PerSecond / direct.PerSecond:P0} |");
+    report.AppendLine(invariant, $"| {path} | {result.PerSecond:F0} | {result.P50.TotalMilliseconds:F2} | {result.P99.TotalMilliseconds:F2} | {result.Failed} | {versus:P0} |");
+}
+
+foreach (var failure in rows.Select(r => r.Result.FirstFailure).OfType<string>().Distinct())
+{
+    report.AppendLine().AppendLine($"A failed request said: {failure}");
 }
 
 report.AppendLine()
     .AppendLine("Targets: iptables mode ≥ 95% of direct; userspace mode ≥ 60% of direct; both ahead of the Swarm mesh.")
-    .AppendLine(swarmNote is null ? "" : $"Docker Swarm was not measured: {swarmNote}");
+    .AppendLine(swarmNote is null ? "" : $"Docker Swarm's routing mesh was not measured: {swarmNote}.");
 var output = Path.Combine(AppContext.BaseDirectory, "../../../../results/services.md");
 await File.WriteAllTextAsync(output, report.ToString());
 Console.Write(report);
 
-// A Deployment of one httpd pod and a Service in front of it; returns when the Service answers.
+// A Deployment of one echo pod and a Service in front of it; returns when the Service answers.
 static async Task<(string PodIp, string ClusterIp)> DeployAsync(Kubernetes client)
 {
     var labels = new Dictionary<string, string> { ["app"] = "web" };
@@ -99,7 +126,7 @@ static async Task<(string PodIp, string ClusterIp)> DeployAsync(Kubernetes clien
                         new V1Container
                         {
                             Name = "web", Image = Image,
-                            Command = ["sh", "-c", "mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www"],
+                            Command = ["nc", "-ll", "-p", "8080", "-e", "cat"],
                             Ports = [new V1ContainerPort { ContainerPort = 8080 }],
                             ReadinessProbe = new V1Probe { TcpSocket = new V1TCPSocketAction { Port = 8080 }, PeriodSeconds = 1 },
                         },
@@ -120,81 +147,101 @@ static async Task<(string PodIp, string ClusterIp)> DeployAsync(Kubernetes clien
         podIp = endpoints?.Subsets?.FirstOrDefault()?.Addresses?.FirstOrDefault()?.Ip;
         return podIp is not null;
     }, seconds: 120);
-    await Load.WaitForAnswerAsync($"http://{service.Spec.ClusterIP}/", TimeSpan.FromSeconds(30));
+    await Load.WaitForAnswerAsync(service.Spec.ClusterIP, 80, TimeSpan.FromSeconds(30));
     return (podIp!, service.Spec.ClusterIP);
 }
 
-/// <summary>A closed-loop HTTP load: each client sends its next request when the last one is answered.</summary>
+/// <summary>A closed-loop echo load: each client sends its next request when the last one is echoed back.</summary>
 internal static class Load
 {
-    public sealed record Result(double PerSecond, TimeSpan P50, TimeSpan P99, int Failed);
+    private const int RequestBytes = 64;
 
-    public static async Task<Result> RunAsync(string url, int clients, int seconds)
+    public sealed record Result(double PerSecond, TimeSpan P50, TimeSpan P99, int Failed, string? FirstFailure);
+
+    public static Result Median(IEnumerable<Result> runs)
     {
-        await RunForAsync(url, clients, TimeSpan.FromSeconds(1));
-        var clock = Stopwatch.StartNew();
-        var (latencies, failed) = await RunForAsync(url, clients, TimeSpan.FromSeconds(seconds));
-        var elapsed = clock.Elapsed;
-        latencies.Sort();
-        return new Result(latencies.Count / elapsed.TotalSeconds, Percentile(latencies, 0.50), Percentile(latencies, 0.99), failed);
+        var sorted = runs.OrderBy(r => r.PerSecond).ToList();
+        return sorted[sorted.Count / 2];
     }
 
-    public static async Task WaitForAnswerAsync(string url, TimeSpan within)
+    public static async Task<Result> RunAsync(string host, int port, int clients, int seconds)
     {
-        using var http = NewClient();
+        await RunForAsync(host, port, clients, TimeSpan.FromSeconds(1));
+        var clock = Stopwatch.StartNew();
+        var (latencies, failures) = await RunForAsync(host, port, clients, TimeSpan.FromSeconds(seconds));
+        var elapsed = clock.Elapsed;
+        latencies.Sort();
+        return new Result(latencies.Count / elapsed.TotalSeconds, Percentile(latencies, 0.50), Percentile(latencies, 0.99), failures.Count, failures.FirstOrDefault());
+    }
+
+    public static async Task WaitForAnswerAsync(string host, int port, TimeSpan within)
+    {
         var deadline = DateTime.UtcNow + within;
         while (true)
         {
             try
             {
-                await http.GetStringAsync(url);
+                using var client = await ConnectAsync(host, port);
+                await RoundTripAsync(client, new byte[RequestBytes], new byte[RequestBytes]);
                 return;
             }
-            catch (Exception e) when ((e is HttpRequestException or TaskCanceledException) && DateTime.UtcNow < deadline)
+            catch (Exception e) when ((e is SocketException or IOException or OperationCanceledException) && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(200);
             }
         }
     }
 
-    private static async Task<(List<TimeSpan> Latencies, int Failed)> RunForAsync(string url, int clients, TimeSpan duration)
+    private static async Task<(List<TimeSpan> Latencies, List<string> Failures)> RunForAsync(string host, int port, int clients, TimeSpan duration)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var workers = Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
         {
-            using var http = NewClient();
             var latencies = new List<TimeSpan>();
-            var failed = 0;
-            while (Stopwatch.GetTimestamp() < deadline)
+            var failures = new List<string>();
+            var request = new byte[RequestBytes];
+            var response = new byte[RequestBytes];
+            Random.Shared.NextBytes(request);
+            try
             {
-                var start = Stopwatch.GetTimestamp();
-                try
+                using var client = await ConnectAsync(host, port);
+                while (Stopwatch.GetTimestamp() < deadline)
                 {
-                    await http.GetByteArrayAsync(url);
+                    var start = Stopwatch.GetTimestamp();
+                    await RoundTripAsync(client, request, response);
                     latencies.Add(Stopwatch.GetElapsedTime(start));
                 }
-                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-                {
-                    failed++;
-                }
+            }
+            catch (Exception e) when (e is SocketException or IOException or OperationCanceledException)
+            {
+                failures.Add($"{e.GetType().Name}: {e.Message}");
             }
 
-            return (latencies, failed);
+            return (latencies, failures);
         })).ToList();
         var done = await Task.WhenAll(workers);
-        return (done.SelectMany(d => d.latencies).ToList(), done.Sum(d => d.failed));
+        return (done.SelectMany(d => d.latencies).ToList(), done.SelectMany(d => d.failures).ToList());
+    }
+
+    private static async Task<Socket> ConnectAsync(string host, int port)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+        await socket.ConnectAsync(IPAddress.Parse(host), port, timeout.Token);
+        return socket;
+    }
+
+    private static async Task RoundTripAsync(Socket socket, byte[] request, byte[] response)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await socket.SendAsync(request, SocketFlags.None, timeout.Token);
+        for (var read = 0; read < response.Length;)
+        {
+            var n = await socket.ReceiveAsync(response.AsMemory(read), SocketFlags.None, timeout.Token);
+            read += n > 0 ? n : throw new IOException("the connection closed before the echo came back");
+        }
     }
 
     private static TimeSpan Percentile(List<TimeSpan> sorted, double p) =>
         sorted.Count == 0 ? TimeSpan.Zero : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
-
-    private static HttpClient NewClient()
-    {
-        var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero, ConnectTimeout = TimeSpan.FromSeconds(3) })
-        {
-            Timeout = TimeSpan.FromSeconds(5),
-        };
-        http.DefaultRequestHeaders.ConnectionClose = true;
-        return http;
-    }
 }

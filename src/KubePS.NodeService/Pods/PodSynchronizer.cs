@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using KubePS.Core.Kinds;
+using KubePS.NodeService.Node;
 using KubePS.NodeService.Probes;
 using KubePS.NodeService.Runtime;
 using KubePS.NodeService.Volumes;
@@ -31,9 +32,8 @@ public sealed class PodSynchronizer(
     // When each pod was last handed to its worker, and at which resourceVersion.
     private readonly Dictionary<string, (string? ResourceVersion, DateTime At)> _synced = [];
 
-    // The pods bound to this node by uid, as the informer last heard; null until the first list.
-    private Dictionary<string, V1Pod>? _pods;
-    private readonly Lock _podsLock = new();
+    // The pods bound to this node, as the informer last heard.
+    private WatchedCache<V1Pod>? _pods;
     private HashSet<string> _lastWanted = [];
     private DateTime _cleanedAt = DateTime.MinValue;
 
@@ -41,7 +41,12 @@ public sealed class PodSynchronizer(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var watching = WatchAsync(stoppingToken);
+        _pods = new WatchedCache<V1Pod>(
+            async ct => await api.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: FieldSelector, cancellationToken: ct) is var l ? (l.Items, l.Metadata.ResourceVersion) : default,
+            (rv, ct) => api.CoreV1.WatchListPodForAllNamespacesAsync(fieldSelector: FieldSelector, resourceVersion: rv, timeoutSeconds: 300, cancellationToken: ct),
+            signal.Wake,
+            logger);
+        var watching = _pods.RunAsync(stoppingToken);
         var following = FollowRuntimeAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -64,17 +69,13 @@ public sealed class PodSynchronizer(
 
     private async Task SyncAsync(CancellationToken cancellationToken)
     {
-        List<V1Pod> pods;
-        lock (_podsLock)
+        // Before the first list nothing is known, and nothing may be removed for want of a pod.
+        if (_pods is not { Synced: true })
         {
-            // Before the first list nothing is known, and nothing may be removed for want of a pod.
-            if (_pods is null)
-            {
-                return;
-            }
-
-            pods = [.. _pods.Values];
+            return;
         }
+
+        var pods = _pods.Snapshot();
 
         // A pod is synced when it changed, when something marked it (a probe), or when its resync is due
         // (its containers may have exited); a wake-up for one pod does not make every other pod work.
@@ -152,52 +153,4 @@ public sealed class PodSynchronizer(
     }
 
     // The informer: list, then watch from the list's resourceVersion, applying each change in order.
-    private async Task WatchAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                var list = await api.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: FieldSelector, cancellationToken: stoppingToken);
-                lock (_podsLock)
-                {
-                    _pods = list.Items.ToDictionary(p => p.Metadata.Uid);
-                }
-
-                signal.Wake();
-                await foreach (var (type, pod) in api.CoreV1.WatchListPodForAllNamespacesAsync(
-                    fieldSelector: FieldSelector, resourceVersion: list.Metadata.ResourceVersion, timeoutSeconds: 300, cancellationToken: stoppingToken))
-                {
-                    Apply(type, pod);
-                    signal.Wake();
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                // The pods last known keep converging while the informer lists again.
-                logger.LogDebug("Pod watch ended: {Message}", e.Message);
-                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-            }
-        }
-    }
-
-    private void Apply(WatchEventType type, V1Pod pod)
-    {
-        lock (_podsLock)
-        {
-            switch (type)
-            {
-                case WatchEventType.Added or WatchEventType.Modified:
-                    _pods![pod.Metadata.Uid] = pod;
-                    break;
-                case WatchEventType.Deleted:
-                    _pods!.Remove(pod.Metadata.Uid);
-                    break;
-            }
-        }
-    }
 }

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using KubePS.Core.Networking;
-using KubePS.NodeService.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace KubePS.NodeService.Proxy;
@@ -10,11 +9,11 @@ namespace KubePS.NodeService.Proxy;
 /// <summary>
 /// Routes Services with NAT rules in chains of its own, as kube-proxy's iptables mode: a services
 /// chain matches each cluster IP and NodePort, a chain per Service port spreads connections over its
-/// endpoints with random probabilities, a chain per endpoint DNATs to it. Traffic from outside the
-/// pod network and a pod reaching itself are masqueraded; a Service without endpoints is rejected.
+/// endpoints with random probabilities, a chain per endpoint DNATs to it. Loopback traffic, NodePort
+/// traffic and a pod reaching itself are masqueraded; a Service without endpoints is rejected.
 /// Each sync rewrites only the chains that changed, in one iptables-restore; stopping removes them all.
 /// </summary>
-public sealed class IptablesProxier(Ipv4Cidr serviceRange, PodNetwork podNetwork, ILogger logger) : IProxier
+public sealed class IptablesProxier(Ipv4Cidr serviceRange, ILogger logger) : IProxier
 {
     private const string MasqueradeMark = "0x4000";
     private const string LocalnetSysctl = "/proc/sys/net/ipv4/conf/all/route_localnet";
@@ -58,7 +57,7 @@ public sealed class IptablesProxier(Ipv4Cidr serviceRange, PodNetwork podNetwork
             [("nat", Postrouting)] = Postrouting.Rules(
                 $"-m mark ! --mark {MasqueradeMark}/{MasqueradeMark} -j RETURN",
                 $"-j MARK --xor-mark {MasqueradeMark}",
-                "-m comment --comment \"kubeps service traffic requiring SNAT\" -j MASQUERADE"),
+                "-m comment --comment \"kubeps service traffic requiring SNAT\" -j MASQUERADE --random-fully"),
             [("nat", MarkMasquerade)] = MarkMasquerade.Rules($"-j MARK --or-mark {MasqueradeMark}"),
             [("filter", Filter)] = "",
         }, cancellationToken);
@@ -87,7 +86,7 @@ public sealed class IptablesProxier(Ipv4Cidr serviceRange, PodNetwork podNetwork
             if (route.ClusterEndpoints.Count > 0)
             {
                 services.Append(Services.Rule($"-d {route.ClusterIp}/32 {match} {route.Port} {comment} -j {svc}"));
-                wanted[("nat", svc)] = SpreadRules(svc, route, route.ClusterEndpoints, masqueradeOutside: true, wanted);
+                wanted[("nat", svc)] = SpreadRules(svc, route, route.ClusterEndpoints, masqueradeLoopback: true, wanted);
             }
             else
             {
@@ -110,11 +109,11 @@ public sealed class IptablesProxier(Ipv4Cidr serviceRange, PodNetwork podNetwork
 
             // With externalTrafficPolicy Local the client's address is kept, except for loopback, which no pod could answer.
             wanted[("nat", external)] = route.ExternalLocal
-                ? external.Rule($"-s 127.0.0.0/8 -j {MarkMasquerade}") + SpreadRules(external, route, route.ExternalEndpoints, masqueradeOutside: false, wanted)
+                ? external.Rule($"-s 127.0.0.0/8 -j {MarkMasquerade}") + SpreadRules(external, route, route.ExternalEndpoints, masqueradeLoopback: false, wanted)
                 : external.Rule($"-j {MarkMasquerade}") + external.Rule($"-j {svc}");
             if (!route.ExternalLocal && !wanted.ContainsKey(("nat", svc)))
             {
-                wanted[("nat", svc)] = SpreadRules(svc, route, route.ExternalEndpoints, masqueradeOutside: false, wanted);
+                wanted[("nat", svc)] = SpreadRules(svc, route, route.ExternalEndpoints, masqueradeLoopback: false, wanted);
             }
         }
 
@@ -136,12 +135,15 @@ public sealed class IptablesProxier(Ipv4Cidr serviceRange, PodNetwork podNetwork
     }
 
     // The service port's chain: sticky endpoints first (ClientIP affinity), then an even random spread.
-    private string SpreadRules(string chain, ServicePortRoute route, IReadOnlyList<ProxyEndpoint> endpoints, bool masqueradeOutside, Dictionary<(string, string), string> wanted)
+    private string SpreadRules(string chain, ServicePortRoute route, IReadOnlyList<ProxyEndpoint> endpoints, bool masqueradeLoopback, Dictionary<(string, string), string> wanted)
     {
         var rules = new StringBuilder();
-        if (masqueradeOutside)
+        // A pod cannot answer 127.0.0.1. Every other source gets its answer back through this host,
+        // the pods' gateway, whose conntrack undoes the DNAT, so it keeps its address (the host's own
+        // connections come from the cluster IP itself, which the local route makes an address of it).
+        if (masqueradeLoopback)
         {
-            rules.Append(chain.Rule($"! -s {podNetwork.Subnet} -j {MarkMasquerade}"));
+            rules.Append(chain.Rule($"-s 127.0.0.0/8 -j {MarkMasquerade}"));
         }
 
         var endpointChains = endpoints.Select(e => (Endpoint: e, Chain: ChainName("SEP", $"{route.Name}/{route.Protocol}/{e.Ip}:{e.Port}"))).ToList();

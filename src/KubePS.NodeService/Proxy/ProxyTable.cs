@@ -1,5 +1,6 @@
 using System.Net;
 using k8s.Models;
+using KubePS.NodeService.Node;
 
 namespace KubePS.NodeService.Proxy;
 

@@ -40,7 +40,7 @@ public sealed class ServiceProxy(ServiceState state, IContainerRuntime runtime, 
         var network = await PodNetworkAsync(stoppingToken);
         var watching = state.RunAsync(stoppingToken);
         IProxier proxier = options.ProxyMode == ProxyMode.Iptables
-            ? new IptablesProxier(range, network, logger)
+            ? new IptablesProxier(range, logger)
             : new UserspaceProxier(logger);
         await LocalRoute.AddAsync(range);
         try

@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using KubePS.Core.Kinds;
+using KubePS.NodeService.Node;
 using Microsoft.Extensions.Logging;
 
 namespace KubePS.NodeService.Proxy;

@@ -2,7 +2,7 @@ using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 
-namespace KubePS.NodeService.Proxy;
+namespace KubePS.NodeService.Node;
 
 /// <summary>
 /// One kind held in memory: a list, then a watch from the list's resourceVersion, listing again
@@ -18,8 +18,10 @@ public sealed class WatchedCache<T>(
     private readonly Lock _lock = new();
     private Dictionary<string, T> _items = [];
 
+    private volatile bool _synced;
+
     /// <summary>Whether the first list has arrived; before it an empty cache means nothing.</summary>
-    public bool Synced { get; private set; }
+    public bool Synced => _synced;
 
     public static string KeyOf(V1ObjectMeta meta) => $"{meta.NamespaceProperty}/{meta.Name}";
 
@@ -43,7 +45,7 @@ public sealed class WatchedCache<T>(
                     _items = items.ToDictionary(i => KeyOf(i.Metadata));
                 }
 
-                Synced = true;
+                _synced = true;
                 changed();
                 await foreach (var (type, item) in watch(resourceVersion, cancellationToken))
                 {
