@@ -2,17 +2,17 @@ using k8s.Models;
 
 namespace KubePS.Core.Resources;
 
-/// <summary>CPU in millicores and memory in bytes, the two resources the scheduler counts.</summary>
-public readonly record struct ResourceAmount(long MilliCpu, long MemoryBytes)
+/// <summary>CPU in millicores, memory and ephemeral storage in bytes: the resources the scheduler counts.</summary>
+public readonly record struct ResourceAmount(long MilliCpu, long MemoryBytes, long EphemeralStorageBytes = 0)
 {
     public static ResourceAmount operator +(ResourceAmount a, ResourceAmount b) =>
-        new(a.MilliCpu + b.MilliCpu, a.MemoryBytes + b.MemoryBytes);
+        new(a.MilliCpu + b.MilliCpu, a.MemoryBytes + b.MemoryBytes, a.EphemeralStorageBytes + b.EphemeralStorageBytes);
 
     public static ResourceAmount operator -(ResourceAmount a, ResourceAmount b) =>
-        new(a.MilliCpu - b.MilliCpu, a.MemoryBytes - b.MemoryBytes);
+        new(a.MilliCpu - b.MilliCpu, a.MemoryBytes - b.MemoryBytes, a.EphemeralStorageBytes - b.EphemeralStorageBytes);
 
     public static ResourceAmount Max(ResourceAmount a, ResourceAmount b) =>
-        new(Math.Max(a.MilliCpu, b.MilliCpu), Math.Max(a.MemoryBytes, b.MemoryBytes));
+        new(Math.Max(a.MilliCpu, b.MilliCpu), Math.Max(a.MemoryBytes, b.MemoryBytes), Math.Max(a.EphemeralStorageBytes, b.EphemeralStorageBytes));
 
     /// <summary>Reads cpu and memory from a resource list (requests, capacity, allocatable).</summary>
     public static ResourceAmount From(IDictionary<string, ResourceQuantity>? list)
@@ -24,7 +24,8 @@ public readonly record struct ResourceAmount(long MilliCpu, long MemoryBytes)
 
         long cpu = list.TryGetValue("cpu", out var c) ? (long)Math.Ceiling(c.ToDecimal() * 1000m) : 0;
         long memory = list.TryGetValue("memory", out var m) ? (long)Math.Ceiling(m.ToDecimal()) : 0;
-        return new ResourceAmount(cpu, memory);
+        long storage = list.TryGetValue("ephemeral-storage", out var e) ? (long)Math.Ceiling(e.ToDecimal()) : 0;
+        return new ResourceAmount(cpu, memory, storage);
     }
 }
 

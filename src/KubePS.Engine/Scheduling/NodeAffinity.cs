@@ -17,7 +17,10 @@ public static class NodeAffinity
         return terms is not { Count: > 0 } || terms.Any(t => TermMatches(t, node, labels));
     }
 
-    // A term with no requirements matches nothing, as in Kubernetes.
+    /// <summary>Whether the node satisfies one term (a term with no requirements matches nothing, as in Kubernetes).</summary>
+    public static bool TermMatches(V1NodeSelectorTerm? term, V1Node node) =>
+        term is not null && TermMatches(term, node, node.Metadata.Labels ?? new Dictionary<string, string>());
+
     private static bool TermMatches(V1NodeSelectorTerm term, V1Node node, IDictionary<string, string> labels)
     {
         var expressions = term.MatchExpressions ?? [];

@@ -10,11 +10,11 @@ using Microsoft.Extensions.Logging;
 namespace KubePS.Engine.Scheduling;
 
 /// <summary>
-/// Places unscheduled pods: filters the nodes with <see cref="NodeFit"/>, prefers the least
-/// allocated, binds through the binding subresource. Pods and nodes come from the engine's shared
-/// informers, so a round lists nothing. A pod that fits nowhere stays Pending with a
-/// FailedScheduling event and an Unschedulable PodScheduled condition, and is retried when pods or
-/// nodes change.
+/// Places unscheduled pods, highest priority first: the <see cref="SchedulingFramework"/>'s filter
+/// and score plugins choose a node, the binding subresource assigns it. Pods and nodes come from the
+/// engine's shared informers, so a round lists nothing, and a pod bound in a round counts on its node
+/// for the rest of it. A pod that fits nowhere stays Pending with a FailedScheduling event and an
+/// Unschedulable PodScheduled condition, and is retried when pods or nodes change.
 /// </summary>
 public sealed class Scheduler : BackgroundService
 {
@@ -73,17 +73,17 @@ public sealed class Scheduler : BackgroundService
     /// <summary>One scheduling round over every pending pod.</summary>
     private async Task ScheduleAllAsync(CancellationToken cancellationToken)
     {
-        var nodes = _nodes.List();
         var pods = _pods.List();
-        var placed = pods.Where(p => !string.IsNullOrEmpty(p.Spec.NodeName)).GroupBy(p => p.Spec.NodeName)
-            .ToDictionary(g => g.Key, g => g.ToList());
+        var placed = pods.Where(p => !string.IsNullOrEmpty(p.Spec.NodeName)).ToLookup(p => p.Spec.NodeName);
+        var snapshot = new ClusterSnapshot(
+            _nodes.List().Select(n => new NodeInfo(n, placed[n.Metadata.Name])).ToList(), _clock.GetUtcNow().UtcDateTime);
         var pending = pods
             .Where(p => string.IsNullOrEmpty(p.Spec.NodeName) && p.Metadata.DeletionTimestamp is null && p.Spec.SchedulerName is null or Name)
             .OrderByDescending(p => p.Spec.Priority ?? 0)
             .ThenBy(p => p.Metadata.CreationTimestamp);
         foreach (var pod in pending)
         {
-            await ScheduleAsync(pod, nodes, placed, cancellationToken);
+            await ScheduleAsync(pod, snapshot, cancellationToken);
         }
 
         var live = pods.Select(p => p.Metadata.Uid).ToHashSet();
@@ -93,33 +93,13 @@ public sealed class Scheduler : BackgroundService
         }
     }
 
-    private async Task ScheduleAsync(V1Pod pod, List<V1Node> nodes, Dictionary<string, List<V1Pod>> placed, CancellationToken cancellationToken)
+    private async Task ScheduleAsync(V1Pod pod, ClusterSnapshot snapshot, CancellationToken cancellationToken)
     {
-        var now = _clock.GetUtcNow().UtcDateTime;
-        var reasons = new List<string>();
-        V1Node? best = null;
-        var bestScore = double.MinValue;
-        foreach (var node in nodes.OrderBy(n => n.Metadata.Name, StringComparer.Ordinal))
-        {
-            var onNode = placed.GetValueOrDefault(node.Metadata.Name) ?? [];
-            var failures = NodeFit.Check(pod, node, onNode, now);
-            if (failures.Count > 0)
-            {
-                reasons.AddRange(failures);
-                continue;
-            }
-
-            var score = NodeFit.Score(pod, node, onNode);
-            if (score > bestScore)
-            {
-                (best, bestScore) = (node, score);
-            }
-        }
-
+        var result = SchedulingFramework.Default.Schedule(pod, snapshot);
         var reference = ObjectReference.Of(pod);
-        if (best is null)
+        if (result.Node is not { } best)
         {
-            var message = NodeFit.Explain(nodes.Count, reasons);
+            var message = result.Explain();
             if (_reported.GetValueOrDefault(pod.Metadata.Uid) != message)
             {
                 _reported[pod.Metadata.Uid] = message;
@@ -134,7 +114,7 @@ public sealed class Scheduler : BackgroundService
         try
         {
             await _objects.BindAsync(pod.Metadata.NamespaceProperty, pod.Metadata.Name,
-                new V1Binding { Metadata = new V1ObjectMeta { Name = pod.Metadata.Name }, Target = new V1ObjectReference { Kind = "Node", Name = best.Metadata.Name } },
+                new V1Binding { Metadata = new V1ObjectMeta { Name = pod.Metadata.Name }, Target = new V1ObjectReference { Kind = "Node", Name = best.Name } },
                 cancellationToken);
         }
         catch (ApiException e) when (e.Code is 404 or 409)
@@ -143,16 +123,13 @@ public sealed class Scheduler : BackgroundService
             return;
         }
 
-        // The cached pod is not changed: it counts on its node in this round as it is, and the watch brings it bound.
+        // Assumed on its node for the rest of the round (with its node name, for affinity and spreading); the watch brings it bound.
         _reported.Remove(pod.Metadata.Uid);
-        if (!placed.TryGetValue(best.Metadata.Name, out var list))
-        {
-            placed[best.Metadata.Name] = list = [];
-        }
-
-        list.Add(pod);
+        var assumed = Informer<V1Pod>.Copy(pod);
+        assumed.Spec.NodeName = best.Name;
+        best.Assume(assumed);
         await _events.RecordAsync(reference, "Normal", "Scheduled",
-            $"Successfully assigned {pod.Metadata.NamespaceProperty}/{pod.Metadata.Name} to {best.Metadata.Name}", Name, cancellationToken);
+            $"Successfully assigned {pod.Metadata.NamespaceProperty}/{pod.Metadata.Name} to {best.Name}", Name, cancellationToken);
     }
 
     private async Task MarkUnschedulableAsync(V1Pod cached, string message, CancellationToken cancellationToken)

@@ -1,0 +1,54 @@
+using k8s.Models;
+using KubePS.Core.Resources;
+
+namespace KubePS.Engine.Scheduling.Plugins;
+
+/// <summary>
+/// Filter: the node must have room for the pod's requests (CPU, memory, ephemeral storage) and for
+/// one more pod. Score: least allocated, the share of CPU and memory left free once the pod is there.
+/// </summary>
+public sealed class NodeResourcesFitPlugin : IFilterPlugin, IScorePlugin
+{
+    public const string InsufficientCpu = "Insufficient cpu";
+    public const string InsufficientMemory = "Insufficient memory";
+    public const string InsufficientStorage = "Insufficient ephemeral-storage";
+    public const string TooManyPods = "Too many pods";
+
+    public string Name => "NodeResourcesFit";
+
+    public int Weight => 1;
+
+    public IEnumerable<string> Filter(V1Pod pod, NodeInfo node, ClusterSnapshot cluster)
+    {
+        if (node.MaxPods is { } max && node.Pods.Count + 1 > max)
+        {
+            yield return TooManyPods;
+        }
+
+        var wanted = PodResources.Requests(pod.Spec);
+        var free = node.Allocatable - node.Requested;
+        if (wanted.MilliCpu > 0 && wanted.MilliCpu > free.MilliCpu)
+        {
+            yield return InsufficientCpu;
+        }
+
+        if (wanted.MemoryBytes > 0 && wanted.MemoryBytes > free.MemoryBytes)
+        {
+            yield return InsufficientMemory;
+        }
+
+        // A node that does not report ephemeral storage is not held to it.
+        if (wanted.EphemeralStorageBytes > 0 && node.Allocatable.EphemeralStorageBytes > 0 && wanted.EphemeralStorageBytes > free.EphemeralStorageBytes)
+        {
+            yield return InsufficientStorage;
+        }
+    }
+
+    public double Score(V1Pod pod, NodeInfo node, ClusterSnapshot cluster)
+    {
+        var used = node.Requested + PodResources.Requests(pod.Spec);
+        return (Free(node.Allocatable.MilliCpu, used.MilliCpu) + Free(node.Allocatable.MemoryBytes, used.MemoryBytes)) / 2 * 100;
+    }
+
+    private static double Free(long capacity, long used) => capacity <= 0 ? 0 : Math.Max(0, capacity - used) / (double)capacity;
+}
