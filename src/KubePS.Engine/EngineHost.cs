@@ -32,6 +32,12 @@ public sealed class EngineOptions
     /// <summary>The range cluster IPs come from (kube-apiserver's --service-cluster-ip-range).</summary>
     public string ServiceClusterIpRange { get; set; } = Core.Networking.Ipv4Cidr.DefaultServiceRange.ToString();
 
+    /// <summary>How long a node may stay silent before it is Unknown and tainted unreachable (kube-controller-manager's --node-monitor-grace-period).</summary>
+    public TimeSpan NodeMonitorGracePeriod { get; set; } = NodeLifecycleSettings.Default.GracePeriod;
+
+    /// <summary>How long pods without their own toleration stay on a not-ready or unreachable node (the DefaultTolerationSeconds admission's setting).</summary>
+    public TimeSpan DefaultTolerationSeconds { get; set; } = NodeLifecycleSettings.Default.DefaultTolerationSeconds;
+
     /// <summary>The range NodePorts come from (kube-apiserver's --service-node-port-range).</summary>
     public string ServiceNodePortRange { get; set; } = Core.Networking.PortRange.DefaultNodePorts.ToString();
 }
@@ -106,6 +112,8 @@ public static class EngineHost
             services.AddHostedService<StatefulSetController>();
             services.AddHostedService<DaemonSetController>();
             services.AddHostedService<CronJobController>();
+            services.AddSingleton(new NodeLifecycleSettings(options.NodeMonitorGracePeriod, options.DefaultTolerationSeconds));
+            services.AddHostedService<NodeLifecycleController>();
             services.AddHostedService<EndpointsController>();
             services.AddHostedService<EndpointSliceController>();
             services.AddSingleton(new LocalVolumeFolder(Path.Combine(root, "volumes")));

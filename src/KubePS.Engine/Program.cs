@@ -21,10 +21,16 @@ for (var i = 0; i + 1 < args.Length; i += 2)
         case "--service-node-port-range":
             options.ServiceNodePortRange = value;
             break;
+        case "--node-monitor-grace-period":
+            options.NodeMonitorGracePeriod = TimeSpan.FromSeconds(int.Parse(value, System.Globalization.CultureInfo.InvariantCulture));
+            break;
+        case "--default-toleration-seconds":
+            options.DefaultTolerationSeconds = TimeSpan.FromSeconds(int.Parse(value, System.Globalization.CultureInfo.InvariantCulture));
+            break;
         default:
             Console.Error.WriteLine($"kubeps-engine: unknown option {args[i]}");
             Console.Error.WriteLine("usage: KubePS.Engine --data-path <folder> [--port 6443] [--bind-address 127.0.0.1] "
-                + "[--service-cluster-ip-range 10.96.0.0/12] [--service-node-port-range 30000-32767]");
+                + "[--service-cluster-ip-range 10.96.0.0/12] [--service-node-port-range 30000-32767] [--node-monitor-grace-period 20] [--default-toleration-seconds 10]");
             return 2;
     }
 }

@@ -60,6 +60,7 @@ public static class NodeHost
             services.AddSingleton<ContainerLogsEndpoint>();
             services.AddSingleton<ContainerExecEndpoint>();
             services.AddHostedService<NodeRegistrar>();
+            services.AddHostedService<NodeLease>();
             services.AddHostedService<PodSynchronizer>();
             services.AddSingleton<ServiceState>();
             services.AddSingleton<ClusterDns>();

@@ -32,8 +32,11 @@ public sealed class NodeOptions
     /// </summary>
     public TimeSpan ResyncInterval { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How often the node reports its status (the heartbeat).</summary>
+    /// <summary>How often the node reports its full status.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often the node renews its Lease in kube-node-lease, the heartbeat the engine watches (its grace period is 20 s).</summary>
+    public TimeSpan LeaseInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The cluster's service range, as the engine's <c>--service-cluster-ip-range</c>; the DNS Service is its tenth address.</summary>
     public string ServiceClusterIpRange { get; set; } = Ipv4Cidr.DefaultServiceRange.ToString();

@@ -31,6 +31,8 @@ public abstract class Controller : BackgroundService
 
     protected TimeProvider Clock { get; }
 
+    protected ILogger Logger => _logger;
+
     /// <summary>The informers whose caches must be filled before the first reconcile.</summary>
     protected abstract IEnumerable<IInformer> Informers { get; }
 
