@@ -93,6 +93,7 @@ public static class EngineHost
             services.AddSingleton<PodNodeLocator>();
             services.AddSingleton<PodLogProxy>();
             services.AddSingleton<PodExecProxy>();
+            services.AddSingleton<PodEviction>();
             services.AddSingleton<MetricsApi>();
             services.AddSingleton<NodeProxy>();
             services.AddSingleton<ResourceHandler>();
@@ -114,6 +115,7 @@ public static class EngineHost
             services.AddHostedService<CronJobController>();
             services.AddSingleton(new NodeLifecycleSettings(options.NodeMonitorGracePeriod, options.DefaultTolerationSeconds));
             services.AddHostedService<NodeLifecycleController>();
+            services.AddHostedService<DisruptionController>();
             services.AddHostedService<EndpointsController>();
             services.AddHostedService<EndpointSliceController>();
             services.AddSingleton(new LocalVolumeFolder(Path.Combine(root, "volumes")));

@@ -33,7 +33,7 @@ public static partial class KindRegistry
         ]) with { FieldLabels = ["spec.unschedulable"] };
 
     public static readonly KindInfo Pod = Kind<V1Pod>(
-        "", "v1", "Pod", "pods", namespaced: true, ["po"], ["status", "binding", "log", "exec"], inAll: true,
+        "", "v1", "Pod", "pods", namespaced: true, ["po"], ["status", "binding", "eviction", "log", "exec"], inAll: true,
         columns:
         [
             Name, Col("Ready"), Col("Status"), Col("Restarts"), Age, Col("IP", 1), Col("Node", 1),

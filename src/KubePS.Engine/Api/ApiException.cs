@@ -62,6 +62,10 @@ public sealed class ApiException(int code, string reason, string message, V1Stat
 
     public static ApiException Expired(string message) => new(410, "Expired", message);
 
+    /// <summary>429: an eviction a PodDisruptionBudget does not allow now; the cause names the budget.</summary>
+    public static ApiException DisruptionBudget(string message, string cause) =>
+        new(429, "TooManyRequests", message, new V1StatusDetails { Causes = [new V1StatusCause { Reason = "DisruptionBudget", Message = cause }] });
+
     public static ApiException ServiceUnavailable(string message) => new(503, "ServiceUnavailable", message);
 
     private static V1StatusDetails Describe(KindInfo kind, string name) =>

@@ -92,6 +92,9 @@ public static class Discovery
             case "scale":
                 (resource.Group, resource.Version, resource.Kind) = ("autoscaling", "v1", "Scale");
                 break;
+            case "eviction":
+                (resource.Group, resource.Version, resource.Kind, resource.Verbs) = ("policy", "v1", "Eviction", ["create"]);
+                break;
         }
 
         return resource;

@@ -10,7 +10,7 @@ namespace KubePS.Engine.Api;
 
 /// <summary>Turns one resource request (verb + path) into a call on the <see cref="ObjectService"/>.</summary>
 public sealed class ResourceHandler(
-    ObjectService objects, ScaleSubresource scales, TablePrinter printer, WatchStreamer watches, PodLogProxy logs, PodExecProxy execs)
+    ObjectService objects, ScaleSubresource scales, TablePrinter printer, WatchStreamer watches, PodLogProxy logs, PodExecProxy execs, PodEviction evictions)
 {
     public async Task HandleAsync(HttpContext context, ResourceRequest request)
     {
@@ -56,6 +56,10 @@ public sealed class ResourceHandler(
             case ("POST", not null, "binding"):
                 var binding = KubeJson.ToTyped<V1Binding>(await ReadObjectAsync(context));
                 await objects.BindAsync(ns!, name, binding, ct);
+                await HttpWriting.WriteJsonAsync(response, 201, HttpWriting.Success(name, kind.Plural, null), ct);
+                break;
+            case ("POST", not null, "eviction") when kind == KindRegistry.Pod:
+                await evictions.EvictAsync(ns!, name, KubeJson.ToTyped<V1Eviction>(await ReadObjectAsync(context)), ct);
                 await HttpWriting.WriteJsonAsync(response, 201, HttpWriting.Success(name, kind.Plural, null), ct);
                 break;
             case ("PUT", not null, null or "status" or "finalize"):
