@@ -28,7 +28,8 @@
         'Get-KubeDaemonSet', 'New-KubeDaemonSet', 'Set-KubeDaemonSet', 'Remove-KubeDaemonSet',
         'Get-KubeJob', 'New-KubeJob', 'Set-KubeJob', 'Remove-KubeJob',
         'Get-KubeCronJob', 'New-KubeCronJob', 'Set-KubeCronJob', 'Remove-KubeCronJob',
-        'Get-KubeService', 'New-KubeService', 'Set-KubeService', 'Remove-KubeService', 'Get-KubeEndpoints'
+        'Get-KubeService', 'New-KubeService', 'Set-KubeService', 'Remove-KubeService', 'Get-KubeEndpoints',
+        'Suspend-KubeNode', 'Resume-KubeNode'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

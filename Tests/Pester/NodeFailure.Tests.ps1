@@ -16,6 +16,62 @@ AfterAll {
     Remove-Item -Recurse -Force $settings.DataPath -ErrorAction Ignore
 }
 
+Describe 'Suspend-KubeNode and Resume-KubeNode' {
+    It 'cordons a node so new pods go elsewhere, and uncordons it' {
+        $node = (Get-KubeNode)[0].Name
+        Suspend-KubeNode $node
+        (Get-KubeNode -Name $node | Out-String) | Should -Match 'SchedulingDisabled'
+        New-KubeDeployment -Name cordoned -Image kubeps/busybox:1 -Command $Serve -Replicas 4 | Out-Null
+        Wait-KubeDeployment -Name cordoned -Timeout 120
+        Get-LivePod cordoned | Where-Object { $_.Spec.NodeName -eq $node } | Should -BeNullOrEmpty
+        Resume-KubeNode $node
+        (Get-KubeNode -Name $node).Spec.Unschedulable | Should -Not -BeTrue
+        Remove-KubeDeployment -Name cordoned
+    }
+
+    It 'drains a node through evictions a disruption budget paces, refusing unmanaged pods without -Force' {
+        $kubeconfig = Join-Path $settings.DataPath 'kubeconfig'
+        New-KubeDeployment -Name web -Image kubeps/busybox:1 -Command $Serve -Replicas 3 | Out-Null
+        Wait-KubeDeployment -Name web -Timeout 120
+        $victim = (Get-LivePod web)[0].Spec.NodeName
+        @"
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: { name: web }
+spec: { minAvailable: 2, selector: { matchLabels: { app: web } } }
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: loner }
+spec: { nodeName: $victim, containers: [ { name: main, image: kubeps/busybox:1, command: [ sleep, '3600' ] } ] }
+"@ | kubectl --kubeconfig $kubeconfig apply -f - | Out-Null
+        Wait-Until { (kubectl --kubeconfig $kubeconfig get pdb web -o json | ConvertFrom-Json).status.disruptionsAllowed -eq 1 } 30
+
+        Suspend-KubeNode $victim -Drain -Timeout 60 -ErrorVariable refused -ErrorAction SilentlyContinue
+        $refused[0].FullyQualifiedErrorId | Should -BeLike 'KubePS.UnmanagedPods,*'
+        $refused[0].Exception.Message | Should -Match 'default/loner'
+
+        Suspend-KubeNode $victim -Drain -Force -Timeout 120
+        Get-KubePod | Where-Object { $_.Spec.NodeName -eq $victim } | Should -BeNullOrEmpty
+        Wait-KubeDeployment -Name web -Timeout 120
+        Get-LivePod web | Where-Object { $_.Spec.NodeName -eq $victim } | Should -BeNullOrEmpty
+        Resume-KubeNode $victim
+    }
+
+    It 'works with kubectl cordon, drain and uncordon' {
+        $kubeconfig = Join-Path $settings.DataPath 'kubeconfig'
+        $node = (Get-LivePod web)[0].Spec.NodeName
+        kubectl --kubeconfig $kubeconfig drain $node --ignore-daemonsets --timeout 90s 2>&1 | Out-String | Write-Host
+        $LASTEXITCODE | Should -Be 0
+        (Get-KubeNode -Name $node).Spec.Unschedulable | Should -BeTrue
+        Get-LivePod web | Where-Object { $_.Spec.NodeName -eq $node } | Should -BeNullOrEmpty
+        kubectl --kubeconfig $kubeconfig uncordon $node | Out-Null
+        (Get-KubeNode -Name $node).Spec.Unschedulable | Should -Not -BeTrue
+        Remove-KubeDeployment -Name web
+        kubectl --kubeconfig $kubeconfig delete pdb web | Out-Null
+    }
+}
+
 Describe 'A node service killed with SIGKILL' {
     It 'leaves its node Unknown and tainted, and the Deployment''s pods run on the other nodes' {
         New-KubeDeployment -Name spread -Image kubeps/busybox:1 -Command $Serve -Replicas 3 | Out-Null

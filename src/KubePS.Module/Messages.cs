@@ -48,7 +48,16 @@ internal static class Messages
 
     public static string Connected(string server, string version) => $"Connected to {server} (Kubernetes {version}).";
 
-    public static string ObjectTarget(string kind, string ns, string name) => $"{kind} {ns}/{name}";
+    public static string ObjectTarget(string kind, string? ns, string name) => ns is null ? $"{kind} {name}" : $"{kind} {ns}/{name}";
+
+    public static string DrainActivity(string node) => $"Draining node {node}";
+
+    public static string PodsLeft(int count) => $"{count} pod(s) left to evict";
+
+    public static string Evicted(string ns, string name) => $"evicted pod {ns}/{name}";
+
+    public static string UnmanagedPods(string node, IEnumerable<string> pods) =>
+        $"Node {node} runs pods that no controller manages and would not be recreated: {string.Join(", ", pods)}. Use -Force to delete them.";
 
     public static string NotFoundAnywhere(string kind, string name) => $"{kind} \"{name}\" not found in any namespace";
 

@@ -23,4 +23,5 @@ public static class ErrorIds
     public const string ContainerNotFound = "KubePS.ContainerNotFound";
     public const string RevisionNotFound = "KubePS.RevisionNotFound";
     public const string RolloutFailed = "KubePS.RolloutFailed";
+    public const string UnmanagedPods = "KubePS.UnmanagedPods";
 }
