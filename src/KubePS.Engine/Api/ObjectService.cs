@@ -80,6 +80,11 @@ public sealed partial class ObjectService(IObjectStore store, TimeProvider clock
             await EnsureNamespaceAcceptsAsync(kind, meta.NamespaceProperty!, meta.Name, cancellationToken);
         }
 
+        if (obj is V1Pod pod)
+        {
+            await PodPriority.ApplyAsync(pod, store, cancellationToken);
+        }
+
         using var allocation = obj is V1Service service ? await services.AllocateAsync(service, null, cancellationToken) : null;
         var node = KubeJson.ToNode(obj);
         if (dryRun)

@@ -27,6 +27,7 @@ public sealed class Scheduler : BackgroundService
     private readonly ILogger<Scheduler> _logger;
     private readonly Informer<V1Pod> _pods;
     private readonly Informer<V1Node> _nodes;
+    private readonly Informer<V1PodDisruptionBudget> _budgets;
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     // The last FailedScheduling message per pod uid, so a pod that stays unschedulable is not reported again and again.
@@ -40,6 +41,7 @@ public sealed class Scheduler : BackgroundService
         _logger = logger;
         _pods = informers.For<V1Pod>(KindRegistry.Pod);
         _nodes = informers.For<V1Node>(KindRegistry.Node);
+        _budgets = informers.For<V1PodDisruptionBudget>(KindRegistry.PodDisruptionBudget);
         _pods.AddHandler((_, _) => _wake.Writer.TryWrite(true));
         _nodes.AddHandler((_, _) => _wake.Writer.TryWrite(true));
     }
@@ -81,9 +83,10 @@ public sealed class Scheduler : BackgroundService
             .Where(p => string.IsNullOrEmpty(p.Spec.NodeName) && p.Metadata.DeletionTimestamp is null && p.Spec.SchedulerName is null or Name)
             .OrderByDescending(p => p.Spec.Priority ?? 0)
             .ThenBy(p => p.Metadata.CreationTimestamp);
+        var nominated = pods.Where(p => string.IsNullOrEmpty(p.Spec.NodeName) && p.Status?.NominatedNodeName is { Length: > 0 }).ToList();
         foreach (var pod in pending)
         {
-            await ScheduleAsync(pod, snapshot, cancellationToken);
+            await ScheduleAsync(pod, snapshot, snapshot.WithNominated(nominated, pod), cancellationToken);
         }
 
         var live = pods.Select(p => p.Metadata.Uid).ToHashSet();
@@ -93,18 +96,20 @@ public sealed class Scheduler : BackgroundService
         }
     }
 
-    private async Task ScheduleAsync(V1Pod pod, ClusterSnapshot snapshot, CancellationToken cancellationToken)
+    // The pod sees the room that pods nominated by preemption wait for (of its priority or above) as taken.
+    private async Task ScheduleAsync(V1Pod pod, ClusterSnapshot snapshot, ClusterSnapshot view, CancellationToken cancellationToken)
     {
-        var result = SchedulingFramework.Default.Schedule(pod, snapshot);
+        var result = SchedulingFramework.Default.Schedule(pod, view);
         var reference = ObjectReference.Of(pod);
         if (result.Node is not { } best)
         {
             var message = result.Explain();
-            if (_reported.GetValueOrDefault(pod.Metadata.Uid) != message)
+            var nominated = await PreemptAsync(pod, snapshot, cancellationToken);
+            if (_reported.GetValueOrDefault(pod.Metadata.Uid) != message || nominated is not null)
             {
                 _reported[pod.Metadata.Uid] = message;
                 _logger.LogInformation("Pod {Namespace}/{Pod} is unschedulable: {Message}", pod.Metadata.NamespaceProperty, pod.Metadata.Name, message);
-                await MarkUnschedulableAsync(pod, message, cancellationToken);
+                await MarkUnschedulableAsync(pod, message, nominated, cancellationToken);
                 await _events.RecordAsync(reference, "Warning", "FailedScheduling", message, Name, cancellationToken);
             }
 
@@ -127,12 +132,40 @@ public sealed class Scheduler : BackgroundService
         _reported.Remove(pod.Metadata.Uid);
         var assumed = Informer<V1Pod>.Copy(pod);
         assumed.Spec.NodeName = best.Name;
-        best.Assume(assumed);
+        snapshot.Nodes.First(n => n.Name == best.Name).Assume(assumed);
         await _events.RecordAsync(reference, "Normal", "Scheduled",
             $"Successfully assigned {pod.Metadata.NamespaceProperty}/{pod.Metadata.Name} to {best.Name}", Name, cancellationToken);
     }
 
-    private async Task MarkUnschedulableAsync(V1Pod cached, string message, CancellationToken cancellationToken)
+    // Evicts lower-priority pods so this one fits on a node next time; returns that node, or null.
+    // A pod already nominated waits for its victims to go rather than preempting again.
+    private async Task<string?> PreemptAsync(V1Pod pod, ClusterSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        if (pod.Status?.NominatedNodeName is { Length: > 0 } nominated
+            && snapshot.Nodes.FirstOrDefault(n => n.Name == nominated) is { } node && node.Pods.Any(p => p.Metadata.DeletionTimestamp is not null))
+        {
+            return null;
+        }
+
+        if (Preemption.Plan(pod, snapshot, SchedulingFramework.Default, _budgets.List()) is not { } plan)
+        {
+            return null;
+        }
+
+        foreach (var victim in plan.Victims)
+        {
+            _logger.LogInformation("Preempting pod {Namespace}/{Pod} on {Node} for {Preemptor}",
+                victim.Metadata.NamespaceProperty, victim.Metadata.Name, plan.Node.Name, pod.Metadata.Name);
+            await ConcurrentWrites.TolerateRaceAsync(() =>
+                _objects.DeleteAsync(KindRegistry.Pod, victim.Metadata.NamespaceProperty, victim.Metadata.Name, null, false, cancellationToken));
+            await _events.RecordAsync(ObjectReference.Of(victim), "Normal", "Preempted",
+                $"Preempted by pod {pod.Metadata.Uid} on node {plan.Node.Name}", Name, cancellationToken);
+        }
+
+        return plan.Node.Name;
+    }
+
+    private async Task MarkUnschedulableAsync(V1Pod cached, string message, string? nominatedNode, CancellationToken cancellationToken)
     {
         var pod = Informer<V1Pod>.Copy(cached);
         var condition = new V1PodCondition
@@ -145,6 +178,7 @@ public sealed class Scheduler : BackgroundService
         };
         pod.Status ??= new V1PodStatus();
         pod.Status.Conditions = (pod.Status.Conditions ?? []).Where(c => c.Type != "PodScheduled").Append(condition).ToList();
+        pod.Status.NominatedNodeName = nominatedNode ?? pod.Status.NominatedNodeName;
         try
         {
             await _objects.UpdateAsync(KindRegistry.Pod, pod.Metadata.NamespaceProperty, pod.Metadata.Name, KubeJson.ToNode(pod), "status", false, cancellationToken);

@@ -47,6 +47,23 @@ public sealed class ClusterSnapshot(IReadOnlyList<NodeInfo> nodes, DateTime now)
     public DateTime Now { get; } = now;
 
     public IEnumerable<(V1Pod Pod, NodeInfo Node)> PlacedPods => Nodes.SelectMany(n => n.Pods.Select(p => (p, n)));
+
+    /// <summary>
+    /// The cluster as <paramref name="pod"/> must see it: pods that preemption nominated to a node, of
+    /// its priority or higher, count there as if placed, so the room freed for them is not taken.
+    /// </summary>
+    public ClusterSnapshot WithNominated(IReadOnlyList<V1Pod> nominated, V1Pod pod)
+    {
+        var priority = pod.Spec.Priority ?? 0;
+        var waiting = nominated.Where(p => p.Metadata.Uid != pod.Metadata.Uid && (p.Spec.Priority ?? 0) >= priority)
+            .ToLookup(p => p.Status.NominatedNodeName);
+        if (waiting.Count == 0)
+        {
+            return this;
+        }
+
+        return new ClusterSnapshot(Nodes.Select(n => waiting.Contains(n.Name) ? new NodeInfo(n.Node, n.Pods.Concat(waiting[n.Name])) : n).ToList(), Now);
+    }
 }
 
 /// <summary>Rules a node out for a pod: returns Kubernetes' reasons (empty when the node fits).</summary>
@@ -106,11 +123,14 @@ public sealed class SchedulingFramework(IReadOnlyList<IFilterPlugin> filters, IR
             new PodTopologySpreadPlugin(), new InterPodAffinityPlugin(), new ImageLocalityPlugin(),
         ]);
 
-    public SchedulingResult Schedule(V1Pod pod, ClusterSnapshot cluster)
+    public SchedulingResult Schedule(V1Pod pod, ClusterSnapshot cluster) => Schedule(pod, cluster, cluster);
+
+    /// <summary>Chooses among <paramref name="candidates"/>' nodes, with <paramref name="cluster"/> as the whole cluster the plugins see.</summary>
+    public SchedulingResult Schedule(V1Pod pod, ClusterSnapshot candidates, ClusterSnapshot cluster)
     {
         var reasons = new List<string>();
         var feasible = new List<NodeInfo>();
-        foreach (var node in cluster.Nodes.OrderBy(n => n.Name, StringComparer.Ordinal))
+        foreach (var node in candidates.Nodes.OrderBy(n => n.Name, StringComparer.Ordinal))
         {
             // As in Kubernetes, the first filter that rejects a node gives its reasons (a resource filter lists every shortage).
             var failed = filters.Select(f => f.Filter(pod, node, cluster).Distinct().ToList()).FirstOrDefault(r => r.Count > 0);
@@ -126,7 +146,7 @@ public sealed class SchedulingFramework(IReadOnlyList<IFilterPlugin> filters, IR
 
         if (feasible.Count == 0)
         {
-            return new SchedulingResult(null, reasons, cluster.Nodes.Count);
+            return new SchedulingResult(null, reasons, candidates.Nodes.Count);
         }
 
         var totals = new double[feasible.Count];
@@ -149,7 +169,7 @@ public sealed class SchedulingFramework(IReadOnlyList<IFilterPlugin> filters, IR
             }
         }
 
-        return new SchedulingResult(feasible[best], [], cluster.Nodes.Count);
+        return new SchedulingResult(feasible[best], [], candidates.Nodes.Count);
     }
 
     /// <summary>Scales raw scores so the highest is 100 (or, reversed, the lowest is 100), as Kubernetes' default normaliser.</summary>
