@@ -106,3 +106,30 @@ public sealed class ProxyTableTests
         Assert.Equal(["ndots:2"], none.Options);
     }
 }
+
+/// <summary>The node's pressure conditions from what the machine has left, at the kubelet's default thresholds.</summary>
+public sealed class NodePressureTests
+{
+    [Fact]
+    public void Pressure_starts_below_100Mi_of_memory_10_percent_of_disk_and_above_90_percent_of_pids()
+    {
+        const long Mi = 1024 * 1024;
+        var healthy = new KubePS.NodeService.Node.NodeResources(2048 * Mi, 50 * Mi, 100 * Mi, 100, 1000);
+        Assert.False(healthy.MemoryPressure || healthy.DiskPressure || healthy.PidPressure);
+
+        var starved = new KubePS.NodeService.Node.NodeResources(99 * Mi, 9 * Mi, 100 * Mi, 901, 1000);
+        Assert.True(starved.MemoryPressure && starved.DiskPressure && starved.PidPressure);
+
+        var unknown = new KubePS.NodeService.Node.NodeResources(null, 1, 0, null, null);
+        Assert.False(unknown.MemoryPressure || unknown.DiskPressure || unknown.PidPressure);
+    }
+
+    [Fact]
+    public void This_machine_reads_without_pressure()
+    {
+        var here = KubePS.NodeService.Node.NodeResources.Read(Path.GetTempPath());
+        Assert.True(here.DiskTotalBytes > 0);
+        Assert.NotNull(here.MemoryAvailableBytes);
+        Assert.False(here.PidPressure);
+    }
+}

@@ -86,11 +86,14 @@ public sealed class NodeRegistrar(
                 new V1Patch(new { metadata = new { labels = Labels } }, V1Patch.PatchType.MergePatch), options.NodeName, cancellationToken: cancellationToken);
         }
 
-        var ready = status.Conditions.First(c => c.Type == "Ready");
-        var wasReady = node.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready");
-        if (wasReady?.Status == ready.Status)
+        // A condition that kept its status keeps the time it last changed.
+        foreach (var condition in status.Conditions)
         {
-            ready.LastTransitionTime = wasReady.LastTransitionTime;
+            var was = node.Status?.Conditions?.FirstOrDefault(c => c.Type == condition.Type);
+            if (was?.Status == condition.Status)
+            {
+                condition.LastTransitionTime = was.LastTransitionTime;
+            }
         }
 
         node.Status = status;
@@ -108,6 +111,7 @@ public sealed class NodeRegistrar(
             ["pods"] = new("110"),
             ["ephemeral-storage"] = new($"{EphemeralStorageBytes() / 1024}Ki"),
         };
+        var left = NodeResources.Read(options.DataPath);
         V1NodeCondition Condition(string type, bool value, string reason, string message) => new()
         {
             Type = type,
@@ -146,9 +150,15 @@ public sealed class NodeRegistrar(
             },
             Conditions =
             [
-                Condition("MemoryPressure", false, "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
-                Condition("DiskPressure", false, "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
-                Condition("PIDPressure", false, "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+                left.MemoryPressure
+                    ? Condition("MemoryPressure", true, "KubeletHasInsufficientMemory", "kubelet has insufficient memory available")
+                    : Condition("MemoryPressure", false, "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+                left.DiskPressure
+                    ? Condition("DiskPressure", true, "KubeletHasDiskPressure", "kubelet has disk pressure")
+                    : Condition("DiskPressure", false, "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+                left.PidPressure
+                    ? Condition("PIDPressure", true, "KubeletHasInsufficientPID", "kubelet has insufficient PID available")
+                    : Condition("PIDPressure", false, "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
                 Condition("Ready", true, "KubeletReady", "kubelet is posting ready status"),
             ],
         };
