@@ -54,7 +54,19 @@ public sealed class NodeLifecycleControllerTests(EngineFixture engine) : IClassF
         Assert.Equal(["NoExecute", "NoSchedule"], node.Spec.Taints.Select(t => t.Effect).Order());
     }
 
-    private async Task ReportAsync(string name, bool ready)
+    [Fact]
+    public async Task Pressure_conditions_taint_a_node_no_schedule_while_they_last()
+    {
+        await Client.CreateNodeAsync(new V1Node { Metadata = new V1ObjectMeta { Name = "full" } });
+        await ReportAsync("full", ready: true, memoryPressure: true);
+        var node = await NodeAsync("full", n => n.Spec?.Taints?.Count == 1);
+        Assert.Equal(("node.kubernetes.io/memory-pressure", "NoSchedule"), (node.Spec.Taints[0].Key, node.Spec.Taints[0].Effect));
+
+        await ReportAsync("full", ready: true);
+        await NodeAsync("full", n => n.Spec?.Taints is null or { Count: 0 });
+    }
+
+    private async Task ReportAsync(string name, bool ready, bool memoryPressure = false)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -64,7 +76,7 @@ public sealed class NodeLifecycleControllerTests(EngineFixture engine) : IClassF
                 Conditions = new[] { "Ready", "MemoryPressure", "DiskPressure", "PIDPressure" }.Select(type => new V1NodeCondition
                 {
                     Type = type,
-                    Status = type == "Ready" ? (ready ? "True" : "False") : "False",
+                    Status = type == "Ready" ? (ready ? "True" : "False") : type == "MemoryPressure" && memoryPressure ? "True" : "False",
                     LastHeartbeatTime = Now,
                     LastTransitionTime = Now,
                 }).ToList(),

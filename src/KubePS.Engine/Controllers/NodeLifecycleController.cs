@@ -19,7 +19,7 @@ public sealed record NodeLifecycleSettings(TimeSpan GracePeriod, TimeSpan Defaul
 /// A node silent for the grace period gets its conditions set to Unknown and the
 /// <c>node.kubernetes.io/unreachable</c> taint; a node reporting NotReady gets
 /// <c>node.kubernetes.io/not-ready</c>; both as NoSchedule and NoExecute, removed when it is Ready
-/// again. Pods on a node with NoExecute taints they do not tolerate are deleted (evicted), at once or
+/// again. Memory, disk and PID pressure get their NoSchedule taints while they last. Pods on a node with NoExecute taints they do not tolerate are deleted (evicted), at once or
 /// after their toleration's <c>tolerationSeconds</c>; for the two taints above a pod without a
 /// toleration gets the default toleration seconds, as Kubernetes' DefaultTolerationSeconds admission gives.
 /// </summary>
@@ -28,6 +28,15 @@ public sealed class NodeLifecycleController : Controller
     public const string UnreachableTaint = "node.kubernetes.io/unreachable";
     public const string NotReadyTaint = "node.kubernetes.io/not-ready";
     private static readonly string[] ConditionTypes = ["Ready", "MemoryPressure", "DiskPressure", "PIDPressure"];
+
+    private static readonly (string Condition, string Taint)[] PressureTaints =
+    [
+        ("MemoryPressure", "node.kubernetes.io/memory-pressure"),
+        ("DiskPressure", "node.kubernetes.io/disk-pressure"),
+        ("PIDPressure", "node.kubernetes.io/pid-pressure"),
+    ];
+
+    private static readonly HashSet<string> ManagedTaints = [UnreachableTaint, NotReadyTaint, .. PressureTaints.Select(p => p.Taint)];
 
     private readonly ObjectService _objects;
     private readonly EventRecorder _events;
@@ -84,8 +93,7 @@ public sealed class NodeLifecycleController : Controller
         }
 
         var ready = node.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready");
-        var wanted = silent ? UnreachableTaint : ready?.Status == "False" ? NotReadyTaint : null;
-        node = await SetTaintsAsync(node, wanted, now, cancellationToken);
+        node = await SetTaintsAsync(node, WantedTaints(node, silent, ready), now, cancellationToken);
         var nextEviction = await EvictAsync(node, now, cancellationToken);
 
         TimeSpan? untilSilent = silent ? null : silentAt - now;
@@ -136,16 +144,41 @@ public sealed class NodeLifecycleController : Controller
         return _nodes.Get(node.Metadata.Name) ?? node;
     }
 
-    // Keeps exactly the wanted one of the two condition taints, NoSchedule and NoExecute, keeping when each was added.
-    private async Task<V1Node> SetTaintsAsync(V1Node node, string? wanted, DateTime now, CancellationToken cancellationToken)
+    // The taints the node's conditions call for (Kubernetes' TaintNodesByCondition and the NoExecute taint manager's).
+    private static List<(string Key, string Effect)> WantedTaints(V1Node node, bool silent, V1NodeCondition? ready)
+    {
+        if (silent)
+        {
+            return [(UnreachableTaint, "NoSchedule"), (UnreachableTaint, "NoExecute")];
+        }
+
+        var wanted = new List<(string, string)>();
+        if (ready?.Status == "False")
+        {
+            wanted.AddRange([(NotReadyTaint, "NoSchedule"), (NotReadyTaint, "NoExecute")]);
+        }
+
+        foreach (var (type, key) in PressureTaints)
+        {
+            if (node.Status?.Conditions?.FirstOrDefault(c => c.Type == type)?.Status == "True")
+            {
+                wanted.Add((key, "NoSchedule"));
+            }
+        }
+
+        return wanted;
+    }
+
+    // Keeps exactly the wanted condition taints, keeping when each was added, and leaves every other taint alone.
+    private async Task<V1Node> SetTaintsAsync(V1Node node, List<(string Key, string Effect)> wanted, DateTime now, CancellationToken cancellationToken)
     {
         var taints = node.Spec?.Taints ?? [];
-        var kept = taints.Where(t => t.Key is not (UnreachableTaint or NotReadyTaint) || t.Key == wanted).ToList();
-        foreach (var effect in wanted is null ? [] : new[] { "NoSchedule", "NoExecute" })
+        var kept = taints.Where(t => !ManagedTaints.Contains(t.Key) || wanted.Contains((t.Key, t.Effect))).ToList();
+        foreach (var (key, effect) in wanted)
         {
-            if (!kept.Any(t => t.Key == wanted && t.Effect == effect))
+            if (!kept.Any(t => t.Key == key && t.Effect == effect))
             {
-                kept.Add(new V1Taint { Key = wanted, Effect = effect, TimeAdded = effect == "NoExecute" ? now : null });
+                kept.Add(new V1Taint { Key = key, Effect = effect, TimeAdded = effect == "NoExecute" ? now : null });
             }
         }
 
