@@ -53,7 +53,9 @@ public sealed class WorkQueueTests
         }
 
         Assert.Equal(3, queue.Failures("a"));
-        await Task.Delay(600);
+
+        // The three delayed adds land at 100, 200 and 400 ms; all of them well before the take, even on a busy machine.
+        await Task.Delay(1500);
         Assert.Equal("a", await TryTakeAsync(queue));
         queue.Done("a");
         Assert.Null(await TryTakeAsync(queue));
