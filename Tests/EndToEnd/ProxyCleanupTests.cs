@@ -1,48 +1,20 @@
 using k8s;
 using k8s.Models;
 using KubePS.Core.Networking;
-using KubePS.Engine;
-using KubePS.NodeService;
 using KubePS.NodeService.Proxy;
 
 namespace KubePS.EndToEnd.Tests;
 
-/// <summary>A cluster of its own for the cleanup test, which stops its node service.</summary>
-public class CleanupServiceCluster : ClusterFixture
-{
-    public virtual string Range => "10.202.0.0/16";
+/// <summary>Clusters of their own for the cleanup tests, which stop their node service.</summary>
+public sealed class CleanupServiceCluster() : ServiceCluster("10.202.0.0/16", "30300-30349", ProxyMode.Iptables, 10055);
 
-    protected virtual ProxyMode Mode => ProxyMode.Iptables;
-
-    protected override EngineOptions Configure(EngineOptions options)
-    {
-        options.ServiceClusterIpRange = Range;
-        options.ServiceNodePortRange = Mode == ProxyMode.Iptables ? "30300-30349" : "30350-30399";
-        return options;
-    }
-
-    protected override NodeOptions Configure(NodeOptions options)
-    {
-        options.ServiceClusterIpRange = Range;
-        options.ProxyMode = Mode;
-        options.DnsPort = Mode == ProxyMode.Iptables ? 10055 : 10056;
-        return options;
-    }
-}
-
-/// <summary>The same for a node in userspace mode.</summary>
-public sealed class UserspaceCleanupServiceCluster : CleanupServiceCluster
-{
-    public override string Range => "10.203.0.0/16";
-
-    protected override ProxyMode Mode => ProxyMode.Userspace;
-}
+public sealed class UserspaceCleanupServiceCluster() : ServiceCluster("10.203.0.0/16", "30350-30399", ProxyMode.Userspace, 10056);
 
 public sealed class IptablesProxyCleanupTests(CleanupServiceCluster cluster) : ProxyCleanupTests(cluster), IClassFixture<CleanupServiceCluster>;
 
 public sealed class UserspaceProxyCleanupTests(UserspaceCleanupServiceCluster cluster) : ProxyCleanupTests(cluster), IClassFixture<UserspaceCleanupServiceCluster>;
 
-public abstract class ProxyCleanupTests(CleanupServiceCluster cluster)
+public abstract class ProxyCleanupTests(ServiceCluster cluster)
 {
     [Fact]
     public async Task When_the_node_service_stops_no_rule_listener_or_route_of_its_proxy_remains()
@@ -64,8 +36,8 @@ public abstract class ProxyCleanupTests(CleanupServiceCluster cluster)
             },
         }, "default");
         await ClusterFixture.Eventually(async () =>
-            (await SaveAsync()).Contains(service.Spec.ClusterIP + "/32", StringComparison.Ordinal) == (cluster is not UserspaceCleanupServiceCluster)
-            && (await RunAsync("ss", "-ltn")).Contains(service.Spec.ClusterIP + ":80") == (cluster is UserspaceCleanupServiceCluster)
+            (await SaveAsync()).Contains(service.Spec.ClusterIP + "/32", StringComparison.Ordinal) == (cluster.Mode == ProxyMode.Iptables)
+            && (await RunAsync("ss", "-ltn")).Contains(service.Spec.ClusterIP + ":80") == (cluster.Mode == ProxyMode.Userspace)
             && (await RunAsync("ip", "route", "show", "table", "local")).Contains(cluster.Range) ? "routed" : null, seconds: 60);
 
         await cluster.StopNodeAsync();

@@ -10,43 +10,35 @@ using KubePS.NodeService.Proxy;
 
 namespace KubePS.EndToEnd.Tests;
 
-/// <summary>A cluster whose node routes Services with iptables, on a service range and NodePort range of its own.</summary>
-public sealed class IptablesServiceCluster : ClusterFixture
+/// <summary>
+/// A cluster whose node routes Services in one proxy mode, on a service range, NodePort range and
+/// DNS port of its own, so clusters of several test classes route side by side on this machine.
+/// </summary>
+public abstract class ServiceCluster(string range, string nodePorts, ProxyMode mode, int dnsPort) : ClusterFixture
 {
+    public string Range => range;
+
+    public ProxyMode Mode => mode;
+
     protected override EngineOptions Configure(EngineOptions options)
     {
-        options.ServiceClusterIpRange = "10.200.0.0/16";
-        options.ServiceNodePortRange = "30100-30199";
+        options.ServiceClusterIpRange = range;
+        options.ServiceNodePortRange = nodePorts;
         return options;
     }
 
     protected override NodeOptions Configure(NodeOptions options)
     {
-        options.ServiceClusterIpRange = "10.200.0.0/16";
-        options.ProxyMode = ProxyMode.Iptables;
-        options.DnsPort = 10053;
+        options.ServiceClusterIpRange = range;
+        options.ProxyMode = mode;
+        options.DnsPort = dnsPort;
         return options;
     }
 }
 
-/// <summary>A cluster whose node routes Services with in-process proxies.</summary>
-public sealed class UserspaceServiceCluster : ClusterFixture
-{
-    protected override EngineOptions Configure(EngineOptions options)
-    {
-        options.ServiceClusterIpRange = "10.201.0.0/16";
-        options.ServiceNodePortRange = "30200-30299";
-        return options;
-    }
+public sealed class IptablesServiceCluster() : ServiceCluster("10.200.0.0/16", "30100-30199", ProxyMode.Iptables, 10053);
 
-    protected override NodeOptions Configure(NodeOptions options)
-    {
-        options.ServiceClusterIpRange = "10.201.0.0/16";
-        options.ProxyMode = ProxyMode.Userspace;
-        options.DnsPort = 10054;
-        return options;
-    }
-}
+public sealed class UserspaceServiceCluster() : ServiceCluster("10.201.0.0/16", "30200-30299", ProxyMode.Userspace, 10054);
 
 public sealed class IptablesServiceRoutingTests(IptablesServiceCluster cluster) : ServiceRoutingTests(cluster), IClassFixture<IptablesServiceCluster>;
 

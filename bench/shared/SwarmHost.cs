@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Docker.DotNet;
 
 namespace KubePS.Bench;
@@ -36,19 +35,7 @@ internal static class SwarmHost
         }
     }
 
-    public static async Task CliAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("docker") { RedirectStandardOutput = true, RedirectStandardError = true };
-        args.ToList().ForEach(start.ArgumentList.Add);
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"docker {string.Join(' ', args)}: {await error}");
-        }
-    }
+    public static Task CliAsync(params string[] args) => KubePS.NodeService.Proxy.HostCommand.RunAsync("docker", args);
 
     private static bool DaemonPrefersOfflineImages() =>
         Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Where(p => p!.All(char.IsAsciiDigit)).Any(pid =>

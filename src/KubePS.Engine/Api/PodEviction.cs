@@ -1,6 +1,5 @@
 using k8s.Models;
 using KubePS.Core.Kinds;
-using KubePS.Core.Selectors;
 
 namespace KubePS.Engine.Api;
 
@@ -33,7 +32,7 @@ public sealed class PodEviction(ObjectService objects, TimeProvider clock)
         {
             var budgets = (await objects.Store.ListAsync(KindRegistry.PodDisruptionBudget, pod.Metadata.NamespaceProperty, cancellationToken)).Items
                 .Select(KubeJson.ToTyped<V1PodDisruptionBudget>)
-                .Where(b => LabelSelector.FromObject(b.Spec?.Selector) is { IsEmpty: false } selector && selector.Matches(pod.Metadata.Labels))
+                .Where(b => Controllers.DisruptionController.Selects(b, pod))
                 .ToList();
             if (budgets.Count == 0)
             {

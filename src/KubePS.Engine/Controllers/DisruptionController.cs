@@ -28,14 +28,9 @@ public sealed class DisruptionController : Controller
         _budgets = informers.For<V1PodDisruptionBudget>(KindRegistry.PodDisruptionBudget);
         _pods = informers.For<V1Pod>(KindRegistry.Pod);
         _budgets.AddHandler(EnqueueItself<V1PodDisruptionBudget>());
-        _pods.AddHandler((old, pod) =>
-        {
-            var ns = (pod ?? old)!.Metadata.NamespaceProperty ?? "";
-            foreach (var budget in _budgets.InNamespace(ns).Where(b => Selects(b, old) || Selects(b, pod)))
-            {
-                Queue.Add(Informer<V1PodDisruptionBudget>.KeyOf(budget.Metadata));
-            }
-        });
+        _pods.AddHandler(EnqueueKeys<V1Pod>((old, pod) => _budgets.InNamespace((pod ?? old)!.Metadata.NamespaceProperty ?? "")
+            .Where(b => Selects(b, old) || Selects(b, pod))
+            .Select(b => Informer<V1PodDisruptionBudget>.KeyOf(b.Metadata))));
     }
 
     protected override IEnumerable<IInformer> Informers => [_budgets, _pods];
@@ -99,6 +94,8 @@ public sealed class DisruptionController : Controller
         value.EndsWith('%') && int.TryParse(value[..^1], out var percent) ? (int)Math.Ceiling(total * percent / 100.0)
         : int.TryParse(value, out var number) ? number : 0;
 
-    private static bool Selects(V1PodDisruptionBudget budget, V1Pod? pod) =>
-        pod is not null && LabelSelector.FromObject(budget.Spec?.Selector) is { IsEmpty: false } selector && selector.Matches(pod.Metadata.Labels);
+    /// <summary>Whether the budget covers the pod (same namespace, a non-empty selector that matches), for the controller, evictions and preemption.</summary>
+    public static bool Selects(V1PodDisruptionBudget budget, V1Pod? pod) =>
+        pod is not null && budget.Metadata.NamespaceProperty == pod.Metadata.NamespaceProperty
+        && LabelSelector.FromObject(budget.Spec?.Selector) is { IsEmpty: false } selector && selector.Matches(pod.Metadata.Labels);
 }

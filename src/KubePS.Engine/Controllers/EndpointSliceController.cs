@@ -29,13 +29,7 @@ public sealed class EndpointSliceController : Controller
         _pods = informers.For<V1Pod>(KindRegistry.Pod);
         _services.AddHandler(EnqueueItself<V1Service>());
         _slices.AddHandler(EnqueueControllerOf<V1EndpointSlice>(Kind));
-        _pods.AddHandler((old, pod) =>
-        {
-            foreach (var key in ServiceBackends.ServicesSelecting(_services, old, pod))
-            {
-                Queue.Add(key);
-            }
-        });
+        _pods.AddHandler(EnqueueKeys<V1Pod>((old, pod) => ServiceBackends.ServicesSelecting(_services, old, pod)));
     }
 
     protected override IEnumerable<IInformer> Informers => [_services, _slices, _pods];

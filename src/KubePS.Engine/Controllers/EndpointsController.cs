@@ -25,15 +25,9 @@ public sealed class EndpointsController : Controller
         _services = informers.For<V1Service>(KindRegistry.Service);
         _endpoints = informers.For<V1Endpoints>(KindRegistry.Endpoints);
         _pods = informers.For<V1Pod>(KindRegistry.Pod);
-        _services.AddHandler((old, service) => Queue.Add(Informer<V1Service>.KeyOf((service ?? old)!.Metadata)));
-        _endpoints.AddHandler((old, endpoints) => Queue.Add(Informer<V1Endpoints>.KeyOf((endpoints ?? old)!.Metadata)));
-        _pods.AddHandler((old, pod) =>
-        {
-            foreach (var key in ServiceBackends.ServicesSelecting(_services, old, pod))
-            {
-                Queue.Add(key);
-            }
-        });
+        _services.AddHandler(EnqueueKeys<V1Service>((old, service) => [Informer<V1Service>.KeyOf((service ?? old)!.Metadata)]));
+        _endpoints.AddHandler(EnqueueKeys<V1Endpoints>((old, endpoints) => [Informer<V1Endpoints>.KeyOf((endpoints ?? old)!.Metadata)]));
+        _pods.AddHandler(EnqueueKeys<V1Pod>((old, pod) => ServiceBackends.ServicesSelecting(_services, old, pod)));
     }
 
     protected override IEnumerable<IInformer> Informers => [_services, _endpoints, _pods];

@@ -56,22 +56,12 @@ public sealed class NodeLifecycleController : Controller
         _leases = informers.For<V1Lease>(KindRegistry.Lease);
         _pods = informers.For<V1Pod>(KindRegistry.Pod);
         _nodes.AddHandler(EnqueueItself<V1Node>());
-        _leases.AddHandler((_, lease) =>
-        {
-            if (lease?.Metadata.NamespaceProperty == WellKnown.NodeLeaseNamespace)
-            {
-                Queue.Add(lease.Metadata.Name);
-            }
-        });
+        _leases.AddHandler(EnqueueKeys<V1Lease>((_, lease) =>
+            lease?.Metadata.NamespaceProperty == WellKnown.NodeLeaseNamespace ? [lease.Metadata.Name] : []));
 
         // A pod landing on a tainted node may have to go.
-        _pods.AddHandler((_, pod) =>
-        {
-            if (pod?.Spec.NodeName is { Length: > 0 } node && _nodes.Get(node)?.Spec?.Taints is { Count: > 0 })
-            {
-                Queue.Add(node);
-            }
-        });
+        _pods.AddHandler(EnqueueKeys<V1Pod>((_, pod) =>
+            pod?.Spec.NodeName is { Length: > 0 } node && _nodes.Get(node)?.Spec?.Taints is { Count: > 0 } ? [node] : []));
     }
 
     protected override IEnumerable<IInformer> Informers => [_nodes, _leases, _pods];
@@ -227,7 +217,7 @@ public sealed class NodeLifecycleController : Controller
     }
 
     /// <summary>When the pod must leave a node with these NoExecute taints: null never, otherwise the earliest of the taints' limits.</summary>
-    public DateTime? EvictionTime(V1Pod pod, IEnumerable<V1Taint> noExecute, DateTime now)
+    private DateTime? EvictionTime(V1Pod pod, IEnumerable<V1Taint> noExecute, DateTime now)
     {
         DateTime? due = null;
         foreach (var taint in noExecute)

@@ -1,5 +1,5 @@
 using k8s.Models;
-using KubePS.Core.Selectors;
+using KubePS.Engine.Controllers;
 
 namespace KubePS.Engine.Scheduling;
 
@@ -76,8 +76,7 @@ public static class Preemption
         var violations = 0;
         foreach (var victim in victims)
         {
-            var budget = budgets.FirstOrDefault(b => b.Metadata.NamespaceProperty == victim.Metadata.NamespaceProperty
-                && LabelSelector.FromObject(b.Spec?.Selector) is { IsEmpty: false } selector && selector.Matches(victim.Metadata.Labels));
+            var budget = budgets.FirstOrDefault(b => DisruptionController.Selects(b, victim));
             if (budget is null)
             {
                 continue;

@@ -128,11 +128,9 @@ public sealed class Scheduler : BackgroundService
             return;
         }
 
-        // Assumed on its node for the rest of the round (with its node name, for affinity and spreading); the watch brings it bound.
+        // Assumed on its node for the rest of the round (the plugins read a pod's node from where it sits); the watch brings it bound.
         _reported.Remove(pod.Metadata.Uid);
-        var assumed = Informer<V1Pod>.Copy(pod);
-        assumed.Spec.NodeName = best.Name;
-        snapshot.Nodes.First(n => n.Name == best.Name).Assume(assumed);
+        snapshot.Nodes.First(n => n.Name == best.Name).Assume(pod);
         await _events.RecordAsync(reference, "Normal", "Scheduled",
             $"Successfully assigned {pod.Metadata.NamespaceProperty}/{pod.Metadata.Name} to {best.Name}", Name, cancellationToken);
     }

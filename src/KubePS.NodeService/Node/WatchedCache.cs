@@ -25,6 +25,15 @@ public sealed class WatchedCache<T>(
 
     public static string KeyOf(V1ObjectMeta meta) => $"{meta.NamespaceProperty}/{meta.Name}";
 
+    /// <summary>One object by namespace and name, without copying the cache.</summary>
+    public T? Get(string? ns, string name)
+    {
+        lock (_lock)
+        {
+            return _items.GetValueOrDefault($"{ns}/{name}");
+        }
+    }
+
     public List<T> Snapshot()
     {
         lock (_lock)

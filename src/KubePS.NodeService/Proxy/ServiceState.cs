@@ -39,14 +39,9 @@ public sealed class ServiceState
     public IReadOnlyDictionary<string, V1Endpoints> EndpointsByService =>
         _endpoints.Snapshot().ToDictionary(e => WatchedCache<V1Endpoints>.KeyOf(e.Metadata));
 
-    public V1Service? Service(string ns, string name) =>
-        _services.Snapshot().FirstOrDefault(s => s.Metadata.NamespaceProperty == ns && s.Metadata.Name == name);
+    public V1Service? Service(string ns, string name) => _services.Get(ns, name);
 
-    public V1Endpoints? Endpoints(string ns, string name) =>
-        _endpoints.Snapshot().FirstOrDefault(e => e.Metadata.NamespaceProperty == ns && e.Metadata.Name == name);
-
-    public static bool IsDnsService(V1Service service) =>
-        service.Metadata.NamespaceProperty == WellKnown.SystemNamespace && service.Metadata.Name == WellKnown.DnsService;
+    public V1Endpoints? Endpoints(string ns, string name) => _endpoints.Get(ns, name);
 
     private void Signal()
     {

@@ -50,6 +50,17 @@ public abstract class Controller : BackgroundService
             }
         };
 
+    /// <summary>A handler that enqueues the keys <paramref name="keysOf"/> names for a change (the object before and after).</summary>
+    protected InformerHandler<T> EnqueueKeys<T>(Func<T?, T?, IEnumerable<string>> keysOf)
+        where T : class =>
+        (old, obj) =>
+        {
+            foreach (var key in keysOf(old, obj))
+            {
+                Queue.Add(key);
+            }
+        };
+
     /// <summary>A handler for a child kind: the child's controller of <paramref name="ownerKind"/>, before and after the change, hears of it.</summary>
     protected InformerHandler<TChild> EnqueueControllerOf<TChild>(KindInfo ownerKind)
         where TChild : class, IKubernetesObject<V1ObjectMeta> =>
