@@ -57,7 +57,7 @@ public sealed class ApiException(int code, string reason, string message, V1Stat
 
     public static ApiException UnsupportedMediaType(string contentType) =>
         new(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: "
-            + $"application/json, application/merge-patch+json, application/json-patch+json, application/strategic-merge-patch+json, "
+            + $"application/json, application/vnd.kubernetes.protobuf, application/merge-patch+json, application/json-patch+json, application/strategic-merge-patch+json, "
             + $"application/apply-patch+yaml (got \"{contentType}\")");
 
     public static ApiException Expired(string message) => new(410, "Expired", message);

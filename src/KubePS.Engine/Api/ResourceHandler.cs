@@ -4,6 +4,7 @@ using k8s.Models;
 using KubePS.Core.Kinds;
 using KubePS.Core.Selectors;
 using KubePS.Engine.Api.Patch;
+using KubePS.Engine.Api.Protobuf;
 using Microsoft.AspNetCore.Http;
 
 namespace KubePS.Engine.Api;
@@ -236,12 +237,31 @@ public sealed class ResourceHandler(
     private static async Task<JsonObject> ReadObjectAsync(HttpContext context)
     {
         var mediaType = MediaType(context);
-        if (mediaType is not (HttpWriting.Json or "*/*"))
+        return mediaType switch
         {
-            throw ApiException.UnsupportedMediaType(mediaType);
-        }
+            HttpWriting.Json or "*/*" => Parse<JsonObject>(await ReadBodyAsync(context)),
+            ProtobufBody.MediaType => DecodeProtobuf(await ReadBytesAsync(context)),
+            _ => throw ApiException.UnsupportedMediaType(mediaType),
+        };
+    }
 
-        return Parse<JsonObject>(await ReadBodyAsync(context));
+    private static async Task<byte[]> ReadBytesAsync(HttpContext context)
+    {
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+        return buffer.ToArray();
+    }
+
+    private static JsonObject DecodeProtobuf(byte[] body)
+    {
+        try
+        {
+            return ProtobufBody.Decode(body, ProtobufSchema.Kubernetes);
+        }
+        catch (FormatException e)
+        {
+            throw ApiException.BadRequest($"the protobuf body of the request could not be decoded: {e.Message}");
+        }
     }
 
     // A body at the requested version, checked for unknown fields there, then converted to the stored version.
