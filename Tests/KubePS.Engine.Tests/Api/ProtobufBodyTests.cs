@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using KubePS.Core.Kinds;
+using KubePS.Engine.Api.Patch;
 using KubePS.Engine.Api.Protobuf;
 
 namespace KubePS.Engine.Tests.Api;
@@ -16,6 +17,42 @@ public sealed class ProtobufBodyTests
     {
         var missing = KindRegistry.All.Where(k => Schema.RootFor(k.ApiVersion, k.Kind) is null).Select(k => k.ApiVersion + " " + k.Kind);
         Assert.Empty(missing);
+    }
+
+    [Fact]
+    public void Every_field_of_every_served_kind_names_a_field_of_its_model()
+    {
+        var strays = new SortedSet<string>();
+        foreach (var kind in KindRegistry.All)
+        {
+            Walk(Schema.RootFor(kind.ApiVersion, kind.Kind)!, kind.ClrType, []);
+        }
+
+        Assert.Empty(strays);
+
+        void Walk(MessageShape shape, Type model, HashSet<string> seen)
+        {
+            if (!seen.Add(shape.Name + model.Name))
+            {
+                return;
+            }
+
+            foreach (var field in shape.Fields.Values)
+            {
+                var child = field.Inline ? model : ModelSchema.Child(model, field.JsonName);
+                if (child is null)
+                {
+                    strays.Add($"{shape.Name}.{field.JsonName} ({model.Name})");
+                    continue;
+                }
+
+                var element = field.Type.Repeated ? ModelSchema.ElementOf(child) : field.Type.Map ? ModelSchema.Child(child, "") : child;
+                if (field.Type.Message is { } message && element is not null && ModelSchema.IsModel(element))
+                {
+                    Walk(Schema.Find(message)!, element, seen);
+                }
+            }
+        }
     }
 
     [Fact]
