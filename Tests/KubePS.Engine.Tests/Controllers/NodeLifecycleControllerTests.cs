@@ -37,8 +37,10 @@ public sealed class NodeLifecycleControllerTests(EngineFixture engine) : IClassF
         await ApiIntegrationTests.Eventually(async () => (await Client.ReadNamespacedPodAsync("plain", ns)).Metadata.DeletionTimestamp is not null ? "evicted" : null, seconds: 10);
         Assert.Null((await Client.ReadNamespacedPodAsync("patient", ns)).Metadata.DeletionTimestamp);
         Assert.Null((await Client.ReadNamespacedPodAsync("forever", ns)).Metadata.DeletionTimestamp);
-        var events = await Client.CoreV1.ListNamespacedEventAsync(ns, fieldSelector: "involvedObject.name=plain");
-        Assert.Contains(events.Items, e => e.Reason == "TaintManagerEviction");
+        // The event is recorded after the eviction it reports.
+        await ApiIntegrationTests.Eventually(
+            async () => (await Client.CoreV1.ListNamespacedEventAsync(ns, fieldSelector: "involvedObject.name=plain")).Items.Any(e => e.Reason == "TaintManagerEviction") ? "recorded" : null,
+            seconds: 5);
 
         await ReportAsync("silent", ready: true);
         await NodeAsync("silent", n => n.Spec?.Taints is null or { Count: 0 });

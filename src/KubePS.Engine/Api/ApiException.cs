@@ -1,6 +1,7 @@
 using k8s.Models;
 using KubePS.Core.Kinds;
 using KubePS.Core.Validation;
+using KubePS.Engine.Api.Patch;
 
 namespace KubePS.Engine.Api;
 
@@ -41,6 +42,28 @@ public sealed class ApiException(int code, string reason, string message, V1Stat
         details.Kind = kind.Kind;
         details.Causes = errors.Select(e => new V1StatusCause { Reason = e.Reason, Field = e.Field, Message = e.Message }).ToList();
         return new ApiException(422, "Invalid", $"{kind.Kind} \"{name}\" is invalid: {joined}", details);
+    }
+
+    /// <summary>409 for a server-side apply that would take fields from other managers, in Kubernetes' words.</summary>
+    public static ApiException ApplyConflicts(KindInfo kind, string name, IReadOnlyList<ApplyConflict> conflicts)
+    {
+        var groups = conflicts.GroupBy(c => (c.Manager, c.ApiVersion)).Select(g =>
+        {
+            var paths = g.Select(c => FieldSet.Describe(c.Path)).ToList();
+            return paths.Count == 1
+                ? $"conflict with \"{g.Key.Manager}\" using {g.Key.ApiVersion}: {paths[0]}"
+                : $"conflicts with \"{g.Key.Manager}\" using {g.Key.ApiVersion}:\n- " + string.Join("\n- ", paths);
+        });
+        var details = Describe(kind, name);
+        details.Kind = kind.Kind;
+        details.Causes = conflicts.Select(c => new V1StatusCause
+        {
+            Reason = "FieldManagerConflict",
+            Message = $"conflict with \"{c.Manager}\" using {c.ApiVersion}",
+            Field = FieldSet.Describe(c.Path),
+        }).ToList();
+        var count = conflicts.Count == 1 ? "1 conflict" : $"{conflicts.Count} conflicts";
+        return new ApiException(409, "Conflict", $"Apply failed with {count}: {string.Join("\n", groups)}", details);
     }
 
     public static ApiException BadRequest(string message) => new(400, "BadRequest", message);

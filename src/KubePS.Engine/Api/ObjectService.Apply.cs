@@ -9,14 +9,15 @@ namespace KubePS.Engine.Api;
 public sealed record ApplyOutcome(JsonObject Object, bool Created, IReadOnlyList<string> Warnings);
 
 /// <summary>
-/// Server-side apply, first cut: the applied configuration is merged into the live object with strategic
-/// merge semantics and recorded in managedFields under its field manager. There is no ownership model yet,
-/// so fields another manager owns are overwritten without a 409 conflict, as if <c>force=true</c> were always set.
+/// Server-side apply: the applied configuration is merged into the live object with strategic merge
+/// semantics and becomes its field manager's set in managedFields. A field another manager owns with a
+/// different value is a 409 conflict unless the apply is forced, which takes the field over; fields the
+/// manager applied before and no longer does are removed unless someone else owns them.
 /// </summary>
 public sealed partial class ObjectService
 {
     public async Task<ApplyOutcome> ApplyAsync(
-        KindInfo kind, string? ns, string name, string body, string fieldManager, string? fieldValidation, string? subresource, bool dryRun,
+        KindInfo kind, string? ns, string name, string body, string fieldManager, bool force, string? fieldValidation, string? subresource, bool dryRun,
         CancellationToken cancellationToken)
     {
         var applied = ApplyConfiguration.Parse(body);
@@ -33,7 +34,7 @@ public sealed partial class ObjectService
         for (var attempt = 1; ; attempt++)
         {
             var existing = await Store.GetAsync(kind, ns, name, cancellationToken);
-            var time = JsonSerializer.SerializeToNode(Now(), KubeJson.Options)!;
+            var time = ManagedFieldsTime();
             if (existing is null)
             {
                 if (subresource is not null)
@@ -55,9 +56,17 @@ public sealed partial class ObjectService
                 }
             }
 
+            var conflicts = ManagedFields.Conflicts(existing, applied, fields, fieldManager);
+            if (conflicts.Count > 0 && !force)
+            {
+                throw ApiException.ApplyConflicts(kind, name, conflicts);
+            }
+
             var merged = ModelSchema.IsModel(kind.ClrType)
                 ? StrategicMergePatch.Apply(existing, applied, kind.ClrType)
                 : Patching.Apply(existing, Patching.MergePatch, applied.ToJsonString(), kind.ClrType);
+            ManagedFields.TakeOver(merged, conflicts);
+            ManagedFields.RemoveUnapplied(merged, fieldManager, subresource, fields);
             ManagedFields.RecordApply(merged, fieldManager, kind.ApiVersion, subresource, time, fields);
             var pinned = metadata["resourceVersion"] is not null;
             if (!pinned)

@@ -5,6 +5,7 @@ using k8s.Models;
 using KubePS.Core.Kinds;
 using KubePS.Core.Selectors;
 using KubePS.Engine.Admission;
+using KubePS.Engine.Api.Patch;
 using KubePS.Engine.Storage;
 
 namespace KubePS.Engine.Api;
@@ -57,7 +58,8 @@ public sealed partial class ObjectService(IObjectStore store, TimeProvider clock
         return fields.Matches(path => FieldValue(obj, path));
     }
 
-    public async Task<JsonObject> CreateAsync(KindInfo kind, string? ns, JsonObject body, bool dryRun, CancellationToken cancellationToken)
+    /// <summary>Creates an object; a <paramref name="fieldManager"/> (API writes have one) is recorded as the owner of what it set.</summary>
+    public async Task<JsonObject> CreateAsync(KindInfo kind, string? ns, JsonObject body, bool dryRun, CancellationToken cancellationToken, string? fieldManager = null)
     {
         var obj = Typed(kind, body);
         var meta = obj.Metadata ??= new V1ObjectMeta();
@@ -87,6 +89,14 @@ public sealed partial class ObjectService(IObjectStore store, TimeProvider clock
 
         using var allocation = obj is V1Service service ? await services.AllocateAsync(service, null, cancellationToken) : null;
         var node = KubeJson.ToNode(obj);
+        if (fieldManager is not null)
+        {
+            // The creator owns what it set, except a status that has writers of its own.
+            node["metadata"]!.AsObject().Remove("managedFields");
+            var before = kind.Subresources.Contains("status") ? new JsonObject { ["status"] = node["status"]?.DeepClone() } : null;
+            ManagedFields.RecordUpdate(before, node, fieldManager, kind.ApiVersion, null, ManagedFieldsTime(), kind.ClrType);
+        }
+
         if (dryRun)
         {
             return node;
@@ -104,8 +114,12 @@ public sealed partial class ObjectService(IObjectStore store, TimeProvider clock
         }
     }
 
+    /// <summary>
+    /// Replaces an object (or its status). The managers' entries are the body's when it brings any and the live
+    /// object's otherwise; a <paramref name="fieldManager"/> takes ownership of what it changed.
+    /// </summary>
     public async Task<JsonObject> UpdateAsync(
-        KindInfo kind, string? ns, string name, JsonObject body, string? subresource, bool dryRun, CancellationToken cancellationToken)
+        KindInfo kind, string? ns, string name, JsonObject body, string? subresource, bool dryRun, CancellationToken cancellationToken, string? fieldManager = null)
     {
         var existing = await GetAsync(kind, ns, name, cancellationToken);
         var obj = Typed(kind, body);
@@ -150,6 +164,16 @@ public sealed partial class ObjectService(IObjectStore store, TimeProvider clock
             }
         }
 
+        if (updated["metadata"]?["managedFields"] is not JsonArray { Count: > 0 })
+        {
+            updated["metadata"]!["managedFields"] = existing["metadata"]?["managedFields"]?.DeepClone();
+        }
+
+        if (fieldManager is not null)
+        {
+            ManagedFields.RecordUpdate(existing, updated, fieldManager, kind.ApiVersion, subresource, ManagedFieldsTime(), kind.ClrType);
+        }
+
         using (allocation)
         {
             if (dryRun)
@@ -170,7 +194,7 @@ public sealed partial class ObjectService(IObjectStore store, TimeProvider clock
     }
 
     public async Task<JsonObject> PatchAsync(
-        KindInfo kind, string? ns, string name, string contentType, string patch, string? subresource, bool dryRun, CancellationToken cancellationToken)
+        KindInfo kind, string? ns, string name, string contentType, string patch, string? subresource, bool dryRun, CancellationToken cancellationToken, string? fieldManager = null)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -184,7 +208,7 @@ public sealed partial class ObjectService(IObjectStore store, TimeProvider clock
 
             try
             {
-                return await UpdateAsync(kind, ns, name, patched, subresource, dryRun, cancellationToken);
+                return await UpdateAsync(kind, ns, name, patched, subresource, dryRun, cancellationToken, fieldManager);
             }
             catch (ApiException e) when (e.Reason == "Conflict" && !pinned && attempt < PatchAttempts)
             {
@@ -427,6 +451,8 @@ public sealed partial class ObjectService(IObjectStore store, TimeProvider clock
         string.IsNullOrEmpty(text) ? null
         : long.TryParse(text, out var rv) ? rv
         : throw ApiException.BadRequest($"invalid resourceVersion \"{text}\"");
+
+    private JsonNode ManagedFieldsTime() => JsonSerializer.SerializeToNode(Now(), KubeJson.Options)!;
 
     private DateTime Now()
     {

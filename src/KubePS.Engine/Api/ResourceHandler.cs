@@ -52,7 +52,7 @@ public sealed class ResourceHandler(
                 break;
             case ("POST", null, null):
                 var created = await ReadObjectAsync(context, request);
-                await WriteObjectAsync(context, request, 201, await objects.CreateAsync(kind, ns, created, request.DryRun, ct));
+                await WriteObjectAsync(context, request, 201, await objects.CreateAsync(kind, ns, created, request.DryRun, ct, FieldManager(context, request)));
                 break;
             case ("POST", not null, "binding"):
                 var binding = KubeJson.ToTyped<V1Binding>(await ReadObjectAsync(context));
@@ -65,12 +65,12 @@ public sealed class ResourceHandler(
                 break;
             case ("PUT", not null, null or "status" or "finalize"):
                 var body = await ReadObjectAsync(context, request);
-                var updated = await objects.UpdateAsync(kind, ns, name, body, sub == "finalize" ? null : sub, request.DryRun, ct);
+                var updated = await objects.UpdateAsync(kind, ns, name, body, sub == "finalize" ? null : sub, request.DryRun, ct, FieldManager(context, request));
                 await WriteObjectAsync(context, request, 200, updated);
                 break;
             case ("PATCH", not null, null or "status") when MediaType(context) == ApplyConfiguration.MediaType && request.Version == kind.Version:
                 var manager = request.Value("fieldManager") ?? throw ApiException.BadRequest("PATCH " + context.Request.Path + ": fieldManager is required for apply requests");
-                var applied = await objects.ApplyAsync(kind, ns, name, await ReadBodyAsync(context), manager, request.Value("fieldValidation"), sub, request.DryRun, ct);
+                var applied = await objects.ApplyAsync(kind, ns, name, await ReadBodyAsync(context), manager, request.Flag("force"), request.Value("fieldValidation"), sub, request.DryRun, ct);
                 HttpWriting.AddWarnings(response, applied.Warnings);
                 await WriteObjectAsync(context, request, applied.Created ? 201 : 200, applied.Object);
                 break;
@@ -78,11 +78,11 @@ public sealed class ResourceHandler(
                 // The patch is written against the requested version, so it is applied to that view of the object.
                 var view = VersionConversion.FromStorage(kind, request.Version, await objects.GetAsync(kind, ns, name, ct));
                 var converted = VersionConversion.ToStorage(kind, request.Version, Patching.Apply(view, MediaType(context), await ReadBodyAsync(context), VersionConversion.ClrTypeFor(kind, request.Version)));
-                await WriteObjectAsync(context, request, 200, await objects.UpdateAsync(kind, ns, name, converted, sub, request.DryRun, ct));
+                await WriteObjectAsync(context, request, 200, await objects.UpdateAsync(kind, ns, name, converted, sub, request.DryRun, ct, FieldManager(context, request)));
                 break;
             case ("PATCH", not null, null or "status"):
                 var patch = await ReadBodyAsync(context);
-                var patched = await objects.PatchAsync(kind, ns, name, MediaType(context), patch, sub, request.DryRun, ct);
+                var patched = await objects.PatchAsync(kind, ns, name, MediaType(context), patch, sub, request.DryRun, ct, FieldManager(context, request));
                 await WriteObjectAsync(context, request, 200, patched);
                 break;
             case ("DELETE", not null, null):
@@ -220,6 +220,18 @@ public sealed class ResourceHandler(
         {
             throw ApiException.BadRequest(e.Message);
         }
+    }
+
+    // Kubernetes' rule: the fieldManager parameter, or else the client's User-Agent up to its first '/'.
+    private static string? FieldManager(HttpContext context, ResourceRequest request)
+    {
+        var manager = request.Value("fieldManager") ?? context.Request.Headers.UserAgent.ToString().Split('/')[0].Trim();
+        return manager.Length switch
+        {
+            0 => null,
+            > 128 => throw ApiException.BadRequest($"fieldManager: Invalid value: \"{manager[..20]}...\": must be at most 128 characters"),
+            _ => manager,
+        };
     }
 
     public static bool WantsTable(HttpContext context) =>
