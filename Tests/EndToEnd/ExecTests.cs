@@ -69,6 +69,45 @@ public sealed class ExecTests(ClusterFixture cluster) : IClassFixture<ClusterFix
     }
 
     [Fact]
+    public async Task A_tty_exec_takes_the_terminal_size_the_client_sends()
+    {
+        using var socket = await Client.WebSocketNamespacedPodExecAsync("shell", "default", ["sh"], "app", stderr: true, stdin: true, stdout: true, tty: true);
+
+        await SendAsync(socket, 4, """{"Width":123,"Height":45}""");
+        await SendAsync(socket, 0, "busybox stty size; exit\n");
+
+        var output = new StringBuilder();
+        var buffer = new byte[4096];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (!output.ToString().Contains("45 123") && socket.State == System.Net.WebSockets.WebSocketState.Open)
+        {
+            var received = await socket.ReceiveAsync(buffer, timeout.Token);
+            if (received.Count > 1 && buffer[0] == 1)
+            {
+                output.Append(Encoding.UTF8.GetString(buffer, 1, received.Count - 1));
+            }
+        }
+
+        Assert.Contains("45 123", output.ToString());
+    }
+
+    [Fact]
+    public async Task Kubectl_logs_limit_bytes_cuts_the_output_after_that_many_bytes()
+    {
+        await Client.CreateNamespacedPodAsync(ClusterFixture.Pod("chatty", "echo first-line; echo second-line; sleep 3600"), "default");
+        await cluster.WaitForPodAsync("chatty", p => p.Status?.Phase == "Running");
+        await Task.Delay(500);
+
+        var (code, output) = await cluster.Kubectl.RunAsync("logs", "chatty", "--limit-bytes=8");
+
+        Assert.Equal(0, code);
+        Assert.Equal("first-li", output);
+    }
+
+    private static Task SendAsync(System.Net.WebSockets.WebSocket socket, byte channel, string text) =>
+        socket.SendAsync((byte[])[channel, .. Encoding.UTF8.GetBytes(text)], System.Net.WebSockets.WebSocketMessageType.Binary, true, CancellationToken.None);
+
+    [Fact]
     public async Task Kubectl_logs_follow_streams_lines_as_the_container_writes_them()
     {
         await Client.CreateNamespacedPodAsync(ClusterFixture.Pod("ticker", "i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.5; done"), "default");

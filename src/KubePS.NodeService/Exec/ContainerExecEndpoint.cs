@@ -83,7 +83,7 @@ public sealed class ContainerExecEndpoint(IContainerRuntime runtime, NodeOptions
 
     private static bool Flag(string? value) => value is "true" or "1";
 
-    // Client frames: stdin data, a v5 close of stdin, resizes (not applied).
+    // Client frames: stdin data, a v5 close of stdin, terminal resizes ({"Width":..,"Height":..}).
     private static async Task PumpStdinAsync(WebSocket socket, IExecSession session, CancellationToken ct)
     {
         var buffer = new byte[32 * 1024];
@@ -120,13 +120,30 @@ public sealed class ContainerExecEndpoint(IContainerRuntime runtime, NodeOptions
                     case Close when data.Length > 1 && data[1] == Stdin:
                         session.CloseStdin();
                         break;
-                    case Resize:
+                    case Resize when TerminalSize(data.AsSpan(1)) is var (width, height):
+                        await session.ResizeAsync(width, height, ct);
                         break;
                 }
             }
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
         {
+        }
+    }
+
+    private static (int Width, int Height)? TerminalSize(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            var size = JsonSerializer.Deserialize<JsonElement>(json);
+            return size.TryGetProperty("Width", out var w) && size.TryGetProperty("Height", out var h) && w.TryGetInt32(out var width) && h.TryGetInt32(out var height)
+                && width > 0 && height > 0
+                ? (width, height)
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 

@@ -41,12 +41,15 @@ public sealed class ContainerLogsEndpoint(IContainerRuntime runtime, NodeOptions
         context.Response.ContentType = "text/plain";
         await context.Response.StartAsync(ct);
         await using var logs = await runtime.LogsAsync(chosen.Id, request, ct);
+        // limitBytes cuts the output after that many bytes, mid-line if need be, as the kubelet does.
+        var left = long.TryParse(query["limitBytes"], out var limit) && limit > 0 ? limit : long.MaxValue;
         var buffer = new byte[16 * 1024];
         int read;
-        while ((read = await logs.ReadAsync(buffer, ct)) > 0)
+        while (left > 0 && (read = await logs.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, left)), ct)) > 0)
         {
             await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), ct);
             await context.Response.Body.FlushAsync(ct);
+            left -= read;
         }
     }
 }

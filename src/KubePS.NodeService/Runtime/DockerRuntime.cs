@@ -353,6 +353,9 @@ public sealed class DockerRuntime(DockerClient docker) : IContainerRuntime, IDis
 
         public void CloseStdin() => stream.CloseWrite();
 
+        public Task ResizeAsync(int width, int height, CancellationToken cancellationToken) =>
+            docker.Exec.ResizeContainerExecTtyAsync(execId, new ContainerResizeParameters { Width = width, Height = height }, cancellationToken);
+
         public async Task<long> ExitCodeAsync(CancellationToken cancellationToken)
         {
             while (true)

@@ -63,6 +63,9 @@ public interface IExecSession : IAsyncDisposable
 
     void CloseStdin();
 
+    /// <summary>Gives a TTY session's terminal a new size, in characters.</summary>
+    Task ResizeAsync(int width, int height, CancellationToken cancellationToken);
+
     /// <summary>The exit code, once the output has ended.</summary>
     Task<long> ExitCodeAsync(CancellationToken cancellationToken);
 }
