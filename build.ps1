@@ -52,7 +52,7 @@ function Initialize-Docker {
         }
         Write-Host 'Installing and starting Docker Engine...'
         apt-get update -qq
-        apt-get install -y -qq docker.io iptables busybox-static
+        apt-get install -y -qq docker.io iptables conntrack busybox-static
         # Detached from this shell's session so the daemon outlives it; there is no systemd here.
         # Swarm services (in the deploy benchmark) use local images instead of asking a registry.
         sh -c 'DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 setsid dockerd </dev/null >/var/log/dockerd.log 2>&1 &'
@@ -61,6 +61,10 @@ function Initialize-Docker {
             if ((Get-Date) -gt $deadline) { throw 'dockerd did not answer within 60 s; see /var/log/dockerd.log.' }
             Start-Sleep -Milliseconds 500
         }
+    }
+    if ($IsLinux -and -not (Get-Command conntrack -ErrorAction Ignore) -and (Test-Path /etc/debian_version) -and (id -u) -eq '0') {
+        # The iptables service proxy deletes stale UDP flows with it.
+        apt-get install -y -qq conntrack
     }
     docker image inspect $TestImage *> $null
     if ($LASTEXITCODE -ne 0) { New-TestImage }

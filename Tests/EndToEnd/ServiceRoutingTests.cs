@@ -102,6 +102,40 @@ public abstract class ServiceRoutingTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task A_udp_client_that_keeps_sending_follows_the_service_to_its_new_endpoint()
+    {
+        var ns = await NamespaceAsync("udp");
+        // Two responders of this test on the node's bridge address, standing in for an old and a new pod.
+        var bridge = IPAddress.Parse((await Client.ReadNamespacedEndpointsAsync("kube-dns", "kube-system")).Subsets[0].Addresses[0].Ip);
+        await using var first = UdpResponder.Start(bridge, "first");
+        await using var second = UdpResponder.Start(bridge, "second");
+        var service = await Client.CreateNamespacedServiceAsync(new V1Service
+        {
+            Metadata = new V1ObjectMeta { Name = "echo" },
+            Spec = new V1ServiceSpec { Ports = [new V1ServicePort { Name = "udp", Protocol = "UDP", Port = 5300 }] },
+        }, ns);
+        await Client.CreateNamespacedEndpointsAsync(UdpEndpoints(bridge, first.Port), ns);
+        var target = new IPEndPoint(IPAddress.Parse(service.Spec.ClusterIP), 5300);
+        using var client = new UdpClient(new IPEndPoint(IPAddress.Any, 0));
+
+        Assert.True(await UdpResponder.KeepAskingAsync(client, target, "first", TimeSpan.FromSeconds(10)), "no answer from the first endpoint");
+        await Client.ReplaceNamespacedEndpointsAsync(UdpEndpoints(bridge, second.Port), "echo", ns);
+
+        // The same client port keeps sending every 100 ms, which would keep a stale conntrack entry or relay session alive.
+        Assert.True(await UdpResponder.KeepAskingAsync(client, target, "second", TimeSpan.FromSeconds(5)), "the client still reaches the removed endpoint");
+    }
+
+    private static V1Endpoints UdpEndpoints(IPAddress address, int port) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = "echo" },
+        Subsets = [new V1EndpointSubset
+        {
+            Addresses = [new V1EndpointAddress { Ip = address.ToString() }],
+            Ports = [new Corev1EndpointPort { Name = "udp", Protocol = "UDP", Port = port }],
+        }],
+    };
+
+    [Fact]
     public async Task A_headless_service_resolves_to_its_pods_and_a_stateful_set_pod_to_its_own_address()
     {
         var ns = await NamespaceAsync("headless");

@@ -20,6 +20,7 @@ public sealed class IptablesProxier(Ipv4Cidr serviceRange, ILogger logger) : IPr
 
     // Chains are named after the service range, so two clusters on one machine keep apart.
     private readonly string _prefix = ChainPrefix(serviceRange);
+    private readonly UdpConntrack _conntrack = new(logger);
     private Dictionary<(string Table, string Chain), string> _applied = [];
     private string? _localnetBefore;
 
@@ -123,6 +124,7 @@ public sealed class IptablesProxier(Ipv4Cidr serviceRange, ILogger logger) : IPr
         wanted[("nat", NodePorts)] = nodePorts.ToString();
         wanted[("filter", Filter)] = filter.ToString();
         await ApplyAsync(wanted, cancellationToken);
+        await _conntrack.ForgetStaleAsync(routes, cancellationToken);
     }
 
     public async ValueTask DisposeAsync()

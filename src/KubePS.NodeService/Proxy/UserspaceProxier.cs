@@ -60,7 +60,7 @@ public sealed class UserspaceProxier(ILogger logger) : IProxier
                 _proxies[key] = proxy;
             }
 
-            proxy.Backends.Update(endpoints, route.AffinitySeconds);
+            proxy.Update(endpoints, route.AffinitySeconds);
         }
     }
 
@@ -128,6 +128,8 @@ public sealed class UserspaceProxier(ILogger logger) : IProxier
         protected readonly CancellationTokenSource Stopping = new();
 
         public Backends Backends { get; } = new();
+
+        public virtual void Update(IReadOnlyList<ProxyEndpoint> endpoints, int? affinitySeconds) => Backends.Update(endpoints, affinitySeconds);
 
         public abstract ValueTask DisposeAsync();
     }
@@ -260,6 +262,21 @@ public sealed class UserspaceProxier(ILogger logger) : IProxier
             _socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
             _socket.Bind(listen);
             _receiving = ReceiveAsync();
+        }
+
+        // A client's datagrams keep following its session, so a session with an endpoint that is gone ends
+        // here and the client's next datagram picks a current one.
+        public override void Update(IReadOnlyList<ProxyEndpoint> endpoints, int? affinitySeconds)
+        {
+            base.Update(endpoints, affinitySeconds);
+            var current = endpoints.Select(e => e.EndPoint).ToHashSet();
+            foreach (var (client, session) in _sessions)
+            {
+                if (session.Backend.RemoteEndPoint is IPEndPoint backend && !current.Contains(backend))
+                {
+                    Drop(client);
+                }
+            }
         }
 
         public override async ValueTask DisposeAsync()
