@@ -198,4 +198,21 @@ public sealed class SchedulingPluginTests
         Assert.Null(result.Node);
         Assert.Equal("0/3 nodes are available: 1 node(s) were unschedulable, 2 Insufficient cpu.", result.Explain());
     }
+
+    [Fact]
+    public void In_a_large_cluster_the_search_stops_at_enough_fitting_nodes_and_the_next_decision_starts_after_them()
+    {
+        var nodes = Enumerable.Range(0, 500).Select(i => new NodeInfo(Node($"n{i:D3}", cpu: "64", memory: "256Gi"), [])).ToList();
+        var cluster = new ClusterSnapshot(nodes, Now);
+        var framework = new SchedulingFramework([new NodeResourcesFitPlugin()], []);
+
+        var first = framework.Schedule(Pod(cpu: "1", name: "a"), cluster).Node!;
+        var second = framework.Schedule(Pod(cpu: "1", name: "b"), cluster).Node!;
+
+        Assert.Equal(230, SchedulingFramework.NodesToFind(500));
+        Assert.Equal("n000", first.Name);
+        Assert.Equal("n230", second.Name);
+        Assert.Equal(5000 * 10 / 100, SchedulingFramework.NodesToFind(5000));
+        Assert.Equal(50, SchedulingFramework.NodesToFind(50));
+    }
 }

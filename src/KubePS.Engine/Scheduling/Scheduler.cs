@@ -1,6 +1,7 @@
 using k8s.Models;
 using KubePS.Core.Kinds;
 using KubePS.Engine.Api;
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using KubePS.Engine.Controllers;
 using KubePS.Engine.Controllers.Framework;
@@ -10,16 +11,19 @@ using Microsoft.Extensions.Logging;
 namespace KubePS.Engine.Scheduling;
 
 /// <summary>
-/// Places unscheduled pods, highest priority first: the <see cref="SchedulingFramework"/>'s filter
-/// and score plugins choose a node, the binding subresource assigns it. Pods and nodes come from the
-/// engine's shared informers, so a round lists nothing, and a pod bound in a round counts on its node
-/// for the rest of it. A pod that fits nowhere stays Pending with a FailedScheduling event and an
-/// Unschedulable PodScheduled condition, and is retried when pods or nodes change.
+/// Places unscheduled pods: the <see cref="SchedulingQueue"/> orders the pending ones (highest priority
+/// first) and holds back those that did not fit; the <see cref="SchedulingFramework"/>'s filter and score
+/// plugins choose a node; the binding subresource assigns it. Pods and nodes come from the engine's
+/// shared informers, so a round lists nothing. A chosen pod is assumed on its node at once and bound in
+/// the background, so binding does not hold up the next decision; the assumption lasts until the watch
+/// shows the pod bound (or the bind fails). A pod that fits nowhere stays Pending with a FailedScheduling
+/// event and an Unschedulable PodScheduled condition.
 /// </summary>
 public sealed class Scheduler : BackgroundService
 {
     public const string Name = "default-scheduler";
-    private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(5);
+    private const int MaxBindsInFlight = 64;
+    private static readonly TimeSpan IdleWait = TimeSpan.FromSeconds(30);
 
     private readonly ObjectService _objects;
     private readonly EventRecorder _events;
@@ -28,7 +32,13 @@ public sealed class Scheduler : BackgroundService
     private readonly Informer<V1Pod> _pods;
     private readonly Informer<V1Node> _nodes;
     private readonly Informer<V1PodDisruptionBudget> _budgets;
+    private readonly SchedulingQueue _queue;
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    // Pods chosen for a node whose binding the watch has not shown yet (pod uid → node).
+    private readonly ConcurrentDictionary<string, string> _assumed = new();
+    private readonly SemaphoreSlim _binds = new(MaxBindsInFlight);
+    private int _clusterChanged;
 
     // The last FailedScheduling message per pod uid, so a pod that stays unschedulable is not reported again and again.
     private readonly Dictionary<string, string> _reported = [];
@@ -39,11 +49,25 @@ public sealed class Scheduler : BackgroundService
         _events = events;
         _clock = clock;
         _logger = logger;
+        _queue = new SchedulingQueue(clock);
         _pods = informers.For<V1Pod>(KindRegistry.Pod);
         _nodes = informers.For<V1Node>(KindRegistry.Node);
         _budgets = informers.For<V1PodDisruptionBudget>(KindRegistry.PodDisruptionBudget);
-        _pods.AddHandler((_, _) => _wake.Writer.TryWrite(true));
-        _nodes.AddHandler((_, _) => _wake.Writer.TryWrite(true));
+        _pods.AddHandler((old, pod) =>
+        {
+            // A new pending pod changes nothing for the others; a pod placed, changed or gone may.
+            if (old is not null || pod is null || !string.IsNullOrEmpty(pod.Spec.NodeName))
+            {
+                Interlocked.Exchange(ref _clusterChanged, 1);
+            }
+
+            _wake.Writer.TryWrite(true);
+        });
+        _nodes.AddHandler((_, _) =>
+        {
+            Interlocked.Exchange(ref _clusterChanged, 1);
+            _wake.Writer.TryWrite(true);
+        });
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -53,18 +77,19 @@ public sealed class Scheduler : BackgroundService
         {
             try
             {
-                await ScheduleAllAsync(stoppingToken);
+                await ScheduleDueAsync(stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 _logger.LogError(e, "Scheduling round failed; retrying");
             }
 
-            using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            wait.CancelAfter(RetryInterval);
+            var wait = _queue.NextDue is { } due ? due - _clock.GetUtcNow() : IdleWait;
+            using var timer = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            timer.CancelAfter(wait < TimeSpan.Zero ? TimeSpan.Zero : wait > IdleWait ? IdleWait : wait);
             try
             {
-                await _wake.Reader.ReadAsync(wait.Token);
+                await _wake.Reader.ReadAsync(timer.Token);
             }
             catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
             {
@@ -72,25 +97,41 @@ public sealed class Scheduler : BackgroundService
         }
     }
 
-    /// <summary>One scheduling round over every pending pod.</summary>
-    private async Task ScheduleAllAsync(CancellationToken cancellationToken)
+    /// <summary>One scheduling round over the pending pods the queue says are due.</summary>
+    private async Task ScheduleDueAsync(CancellationToken cancellationToken)
     {
         var pods = _pods.List();
-        var placed = pods.Where(p => !string.IsNullOrEmpty(p.Spec.NodeName)).ToLookup(p => p.Spec.NodeName);
-        var snapshot = new ClusterSnapshot(
-            _nodes.List().Select(n => new NodeInfo(n, placed[n.Metadata.Name])).ToList(), _clock.GetUtcNow().UtcDateTime);
+        var byUid = pods.ToDictionary(p => p.Metadata.Uid);
+        foreach (var (uid, _) in _assumed)
+        {
+            if (!byUid.TryGetValue(uid, out var seen) || !string.IsNullOrEmpty(seen.Spec.NodeName))
+            {
+                _assumed.TryRemove(uid, out _);
+            }
+        }
+
+        var placed = pods
+            .Select(p => (Pod: p, Node: string.IsNullOrEmpty(p.Spec.NodeName) ? _assumed.GetValueOrDefault(p.Metadata.Uid) : p.Spec.NodeName))
+            .Where(x => x.Node is not null)
+            .ToLookup(x => x.Node!, x => x.Pod);
+        var snapshot = new ClusterSnapshot(_nodes.List().Select(n => new NodeInfo(n, placed[n.Metadata.Name])).ToList(), _clock.GetUtcNow().UtcDateTime);
         var pending = pods
-            .Where(p => string.IsNullOrEmpty(p.Spec.NodeName) && p.Metadata.DeletionTimestamp is null && p.Spec.SchedulerName is null or Name)
-            .OrderByDescending(p => p.Spec.Priority ?? 0)
-            .ThenBy(p => p.Metadata.CreationTimestamp);
+            .Where(p => string.IsNullOrEmpty(p.Spec.NodeName) && !_assumed.ContainsKey(p.Metadata.Uid)
+                && p.Metadata.DeletionTimestamp is null && p.Spec.SchedulerName is null or Name)
+            .ToList();
+        _queue.KeepOnly(pending.Select(p => p.Metadata.Uid).ToHashSet());
+        if (Interlocked.Exchange(ref _clusterChanged, 0) == 1)
+        {
+            _queue.ClusterChanged();
+        }
+
         var nominated = pods.Where(p => string.IsNullOrEmpty(p.Spec.NodeName) && p.Status?.NominatedNodeName is { Length: > 0 }).ToList();
-        foreach (var pod in pending)
+        foreach (var pod in _queue.Due(pending))
         {
             await ScheduleAsync(pod, snapshot, snapshot.WithNominated(nominated, pod), cancellationToken);
         }
 
-        var live = pods.Select(p => p.Metadata.Uid).ToHashSet();
-        foreach (var gone in _reported.Keys.Where(uid => !live.Contains(uid)).ToList())
+        foreach (var gone in _reported.Keys.Where(uid => !byUid.ContainsKey(uid)).ToList())
         {
             _reported.Remove(gone);
         }
@@ -100,9 +141,9 @@ public sealed class Scheduler : BackgroundService
     private async Task ScheduleAsync(V1Pod pod, ClusterSnapshot snapshot, ClusterSnapshot view, CancellationToken cancellationToken)
     {
         var result = SchedulingFramework.Default.Schedule(pod, view);
-        var reference = ObjectReference.Of(pod);
         if (result.Node is not { } best)
         {
+            _queue.Failed(pod);
             var message = result.Explain();
             var nominated = await PreemptAsync(pod, snapshot, cancellationToken);
             if (_reported.GetValueOrDefault(pod.Metadata.Uid) != message || nominated is not null)
@@ -110,29 +151,47 @@ public sealed class Scheduler : BackgroundService
                 _reported[pod.Metadata.Uid] = message;
                 _logger.LogInformation("Pod {Namespace}/{Pod} is unschedulable: {Message}", pod.Metadata.NamespaceProperty, pod.Metadata.Name, message);
                 await MarkUnschedulableAsync(pod, message, nominated, cancellationToken);
-                await _events.RecordAsync(reference, "Warning", "FailedScheduling", message, Name, cancellationToken);
+                await _events.RecordAsync(ObjectReference.Of(pod), "Warning", "FailedScheduling", message, Name, cancellationToken);
             }
 
             return;
         }
 
+        // Assumed on its node from now on (the plugins read a pod's node from where it sits), bound meanwhile.
+        _queue.Scheduled(pod);
+        _reported.Remove(pod.Metadata.Uid);
+        _assumed[pod.Metadata.Uid] = best.Name;
+        snapshot.Assume(snapshot.Nodes.First(n => n.Name == best.Name), pod);
+        await _binds.WaitAsync(cancellationToken);
+        _ = BindAsync(pod, best.Name, cancellationToken);
+    }
+
+    private async Task BindAsync(V1Pod pod, string node, CancellationToken cancellationToken)
+    {
         try
         {
             await _objects.BindAsync(pod.Metadata.NamespaceProperty, pod.Metadata.Name,
-                new V1Binding { Metadata = new V1ObjectMeta { Name = pod.Metadata.Name }, Target = new V1ObjectReference { Kind = "Node", Name = best.Name } },
+                new V1Binding { Metadata = new V1ObjectMeta { Name = pod.Metadata.Name }, Target = new V1ObjectReference { Kind = "Node", Name = node } },
                 cancellationToken);
+            await _events.RecordAsync(ObjectReference.Of(pod), "Normal", "Scheduled",
+                $"Successfully assigned {pod.Metadata.NamespaceProperty}/{pod.Metadata.Name} to {node}", Name, cancellationToken);
         }
-        catch (ApiException e) when (e.Code is 404 or 409)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            // The pod went away or changed since this round's list; the next round sees its new state.
-            return;
-        }
+            // The pod went away or changed since the round's list (404, 409), or the write failed: the
+            // assumption goes and the next round sees the pod as it is.
+            if (e is not ApiException { Code: 404 or 409 })
+            {
+                _logger.LogWarning(e, "Binding pod {Namespace}/{Pod} to {Node} failed", pod.Metadata.NamespaceProperty, pod.Metadata.Name, node);
+            }
 
-        // Assumed on its node for the rest of the round (the plugins read a pod's node from where it sits); the watch brings it bound.
-        _reported.Remove(pod.Metadata.Uid);
-        snapshot.Nodes.First(n => n.Name == best.Name).Assume(pod);
-        await _events.RecordAsync(reference, "Normal", "Scheduled",
-            $"Successfully assigned {pod.Metadata.NamespaceProperty}/{pod.Metadata.Name} to {best.Name}", Name, cancellationToken);
+            _assumed.TryRemove(pod.Metadata.Uid, out _);
+            _wake.Writer.TryWrite(true);
+        }
+        finally
+        {
+            _binds.Release();
+        }
     }
 
     // Evicts lower-priority pods so this one fits on a node next time; returns that node, or null.

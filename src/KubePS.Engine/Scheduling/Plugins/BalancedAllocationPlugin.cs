@@ -12,7 +12,7 @@ public sealed class BalancedAllocationPlugin : IScorePlugin
 
     public double Score(V1Pod pod, NodeInfo node, ClusterSnapshot cluster)
     {
-        var used = node.Requested + PodResources.Requests(pod.Spec);
+        var used = node.Requested + cluster.RequestsOf(pod);
         var cpu = Fraction(used.MilliCpu, node.Allocatable.MilliCpu);
         var memory = Fraction(used.MemoryBytes, node.Allocatable.MemoryBytes);
 

@@ -21,31 +21,24 @@ public sealed class InterPodAffinityPlugin : IFilterPlugin, IScorePlugin
 
     public IEnumerable<string> Filter(V1Pod pod, NodeInfo node, ClusterSnapshot cluster)
     {
-        foreach (var (placed, placedNode) in cluster.PlacedPods)
+        var state = cluster.CycleState(Name, () => Requirements.Of(pod, cluster));
+        if (state.ExistingForbidden.Any(f => InDomain(node, f.Key, f.Value)))
         {
-            foreach (var term in placed.Spec.Affinity?.PodAntiAffinity?.RequiredDuringSchedulingIgnoredDuringExecution ?? [])
-            {
-                if (Matches(term, placed, pod) && SameDomain(term.TopologyKey, node, placedNode))
-                {
-                    return [ExistingAntiAffinity];
-                }
-            }
+            return [ExistingAntiAffinity];
         }
 
-        foreach (var term in pod.Spec.Affinity?.PodAffinity?.RequiredDuringSchedulingIgnoredDuringExecution ?? [])
+        foreach (var (key, domains, vacuous) in state.Affinity)
         {
-            var matching = cluster.PlacedPods.Where(x => Matches(term, pod, x.Pod)).ToList();
-            var satisfied = matching.Any(x => SameDomain(term.TopologyKey, node, x.Node))
-                || (matching.Count == 0 && Matches(term, pod, pod) && node.Labels.ContainsKey(term.TopologyKey));
+            var satisfied = node.Labels.TryGetValue(key, out var value) && (domains.Contains(value) || vacuous);
             if (!satisfied)
             {
                 return [AffinityMismatch];
             }
         }
 
-        foreach (var term in pod.Spec.Affinity?.PodAntiAffinity?.RequiredDuringSchedulingIgnoredDuringExecution ?? [])
+        foreach (var (key, domains) in state.AntiAffinity)
         {
-            if (cluster.PlacedPods.Any(x => Matches(term, pod, x.Pod) && SameDomain(term.TopologyKey, node, x.Node)))
+            if (node.Labels.TryGetValue(key, out var value) && domains.Contains(value))
             {
                 return [AntiAffinityMismatch];
             }
@@ -56,16 +49,14 @@ public sealed class InterPodAffinityPlugin : IFilterPlugin, IScorePlugin
 
     public double Score(V1Pod pod, NodeInfo node, ClusterSnapshot cluster)
     {
+        var preferences = cluster.CycleState(Name + "/score", () => Preferences(pod, cluster));
         var score = 0.0;
-        var affinity = pod.Spec.Affinity;
-        foreach (var term in affinity?.PodAffinity?.PreferredDuringSchedulingIgnoredDuringExecution ?? [])
+        foreach (var (key, weight, counts) in preferences)
         {
-            score += term.Weight * cluster.PlacedPods.Count(x => Matches(term.PodAffinityTerm, pod, x.Pod) && SameDomain(term.PodAffinityTerm.TopologyKey, node, x.Node));
-        }
-
-        foreach (var term in affinity?.PodAntiAffinity?.PreferredDuringSchedulingIgnoredDuringExecution ?? [])
-        {
-            score -= term.Weight * cluster.PlacedPods.Count(x => Matches(term.PodAffinityTerm, pod, x.Pod) && SameDomain(term.PodAffinityTerm.TopologyKey, node, x.Node));
+            if (node.Labels.TryGetValue(key, out var value))
+            {
+                score += weight * counts.GetValueOrDefault(value);
+            }
         }
 
         return score;
@@ -86,6 +77,28 @@ public sealed class InterPodAffinityPlugin : IFilterPlugin, IScorePlugin
         }
     }
 
+    // Per preferred term: its topology key, its weight (negative for anti-affinity) and the matching pods per domain.
+    private static List<(string Key, int Weight, Dictionary<string, int> Counts)> Preferences(V1Pod pod, ClusterSnapshot cluster)
+    {
+        var affinity = pod.Spec.Affinity;
+        var terms = (affinity?.PodAffinity?.PreferredDuringSchedulingIgnoredDuringExecution ?? []).Select(t => (t.PodAffinityTerm, t.Weight))
+            .Concat((affinity?.PodAntiAffinity?.PreferredDuringSchedulingIgnoredDuringExecution ?? []).Select(t => (t.PodAffinityTerm, -t.Weight)));
+        return terms.Select(t => (t.PodAffinityTerm.TopologyKey, t.Item2, DomainsOf(t.PodAffinityTerm, pod, cluster)
+            .GroupBy(d => d).ToDictionary(g => g.Key, g => g.Count()))).ToList();
+    }
+
+    // The domain (value of the term's topology key) of every placed pod the term selects.
+    private static IEnumerable<string> DomainsOf(V1PodAffinityTerm term, V1Pod owner, ClusterSnapshot cluster)
+    {
+        foreach (var (placed, node) in cluster.Candidates(term.LabelSelector))
+        {
+            if (Matches(term, owner, placed) && node.Labels.TryGetValue(term.TopologyKey, out var domain))
+            {
+                yield return domain;
+            }
+        }
+    }
+
     /// <summary>Whether <paramref name="other"/> is one of the pods the term (of <paramref name="owner"/>) selects.</summary>
     private static bool Matches(V1PodAffinityTerm term, V1Pod owner, V1Pod other)
     {
@@ -101,6 +114,44 @@ public sealed class InterPodAffinityPlugin : IFilterPlugin, IScorePlugin
             && LabelSelector.FromObject(term.LabelSelector) is { IsEmpty: false } selector && selector.Matches(other.Metadata.Labels);
     }
 
-    private static bool SameDomain(string key, NodeInfo a, NodeInfo b) =>
-        a.Labels.TryGetValue(key, out var first) && b.Labels.TryGetValue(key, out var second) && first == second;
+    private static bool InDomain(NodeInfo node, string key, string value) => node.Labels.TryGetValue(key, out var own) && own == value;
+
+    /// <summary>
+    /// What the required terms come to for one pod, worked out once per decision: the domains placed pods'
+    /// anti-affinity closes to it, and per own term the domains holding pods it selects (an affinity term
+    /// that selects nothing anywhere, but would select the pod itself, is satisfied by any domain).
+    /// </summary>
+    private sealed record Requirements(
+        HashSet<(string Key, string Value)> ExistingForbidden,
+        List<(string Key, HashSet<string> Domains, bool Vacuous)> Affinity,
+        List<(string Key, HashSet<string> Domains)> AntiAffinity)
+    {
+        public static Requirements Of(V1Pod pod, ClusterSnapshot cluster)
+        {
+            var forbidden = new HashSet<(string Key, string Value)>();
+            foreach (var (placed, node) in cluster.PodsWithRequiredAntiAffinity)
+            {
+                foreach (var term in placed.Spec.Affinity.PodAntiAffinity.RequiredDuringSchedulingIgnoredDuringExecution)
+                {
+                    if (Matches(term, placed, pod) && node.Labels.TryGetValue(term.TopologyKey, out var domain))
+                    {
+                        forbidden.Add((term.TopologyKey, domain));
+                    }
+                }
+            }
+
+            var affinity = (pod.Spec.Affinity?.PodAffinity?.RequiredDuringSchedulingIgnoredDuringExecution ?? [])
+                .Select(term =>
+                {
+                    var domains = DomainsOf(term, pod, cluster).ToHashSet();
+                    var vacuous = domains.Count == 0 && !cluster.Candidates(term.LabelSelector).Any(x => Matches(term, pod, x.Pod)) && Matches(term, pod, pod);
+                    return (term.TopologyKey, domains, vacuous);
+                })
+                .ToList();
+            var antiAffinity = (pod.Spec.Affinity?.PodAntiAffinity?.RequiredDuringSchedulingIgnoredDuringExecution ?? [])
+                .Select(term => (term.TopologyKey, DomainsOf(term, pod, cluster).ToHashSet()))
+                .ToList();
+            return new Requirements(forbidden, affinity, antiAffinity);
+        }
+    }
 }

@@ -20,33 +20,26 @@ public sealed class NodeResourcesFitPlugin : IFilterPlugin, IScorePlugin
 
     public IEnumerable<string> Filter(V1Pod pod, NodeInfo node, ClusterSnapshot cluster)
     {
-        if (node.MaxPods is { } max && node.Pods.Count + 1 > max)
-        {
-            yield return TooManyPods;
-        }
-
-        var wanted = PodResources.Requests(pod.Spec);
+        var wanted = cluster.RequestsOf(pod);
         var free = node.Allocatable - node.Requested;
-        if (wanted.MilliCpu > 0 && wanted.MilliCpu > free.MilliCpu)
-        {
-            yield return InsufficientCpu;
-        }
-
-        if (wanted.MemoryBytes > 0 && wanted.MemoryBytes > free.MemoryBytes)
-        {
-            yield return InsufficientMemory;
-        }
+        var tooMany = node.MaxPods is { } max && node.Pods.Count + 1 > max;
+        var cpu = wanted.MilliCpu > 0 && wanted.MilliCpu > free.MilliCpu;
+        var memory = wanted.MemoryBytes > 0 && wanted.MemoryBytes > free.MemoryBytes;
 
         // A node that does not report ephemeral storage is not held to it.
-        if (wanted.EphemeralStorageBytes > 0 && node.Allocatable.EphemeralStorageBytes > 0 && wanted.EphemeralStorageBytes > free.EphemeralStorageBytes)
+        var storage = wanted.EphemeralStorageBytes > 0 && node.Allocatable.EphemeralStorageBytes > 0 && wanted.EphemeralStorageBytes > free.EphemeralStorageBytes;
+        if (!(tooMany || cpu || memory || storage))
         {
-            yield return InsufficientStorage;
+            return [];
         }
+
+        return new[] { (tooMany, TooManyPods), (cpu, InsufficientCpu), (memory, InsufficientMemory), (storage, InsufficientStorage) }
+            .Where(r => r.Item1).Select(r => r.Item2).ToList();
     }
 
     public double Score(V1Pod pod, NodeInfo node, ClusterSnapshot cluster)
     {
-        var used = node.Requested + PodResources.Requests(pod.Spec);
+        var used = node.Requested + cluster.RequestsOf(pod);
         return (Free(node.Allocatable.MilliCpu, used.MilliCpu) + Free(node.Allocatable.MemoryBytes, used.MemoryBytes)) / 2 * 100;
     }
 

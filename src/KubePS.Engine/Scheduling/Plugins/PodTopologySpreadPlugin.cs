@@ -26,7 +26,7 @@ public sealed class PodTopologySpreadPlugin : IFilterPlugin, IScorePlugin
                 return [MissingLabel];
             }
 
-            var counts = DomainCounts(pod, constraint, cluster);
+            var counts = CountsFor(pod, constraint, cluster);
             var min = counts.Count == 0 ? 0 : counts.Values.Min();
             var self = Selector(constraint).Matches(pod.Metadata.Labels) ? 1 : 0;
             if (counts.GetValueOrDefault(domain) + self - min > constraint.MaxSkew)
@@ -40,7 +40,7 @@ public sealed class PodTopologySpreadPlugin : IFilterPlugin, IScorePlugin
 
     public double Score(V1Pod pod, NodeInfo node, ClusterSnapshot cluster) =>
         Constraints(pod, "ScheduleAnyway").Sum(constraint =>
-            node.Labels.TryGetValue(constraint.TopologyKey, out var domain) ? DomainCounts(pod, constraint, cluster).GetValueOrDefault(domain) : 0);
+            node.Labels.TryGetValue(constraint.TopologyKey, out var domain) ? CountsFor(pod, constraint, cluster).GetValueOrDefault(domain) : 0);
 
     public void Normalize(double[] scores) => SchedulingFramework.NormalizeToMax(scores, reverse: true);
 
@@ -49,21 +49,37 @@ public sealed class PodTopologySpreadPlugin : IFilterPlugin, IScorePlugin
 
     private static LabelSelector Selector(V1TopologySpreadConstraint constraint) => LabelSelector.FromObject(constraint.LabelSelector);
 
+    // Worked out once per decision and constraint.
+    private Dictionary<string, int> CountsFor(V1Pod pod, V1TopologySpreadConstraint constraint, ClusterSnapshot cluster) =>
+        cluster.CycleState($"{Name}/{constraint.TopologyKey}/{constraint.WhenUnsatisfiable}/{constraint.GetHashCode()}", () => DomainCounts(pod, constraint, cluster));
+
     // Matching pods per domain value, over the nodes the pod could go to by its node selector and affinity (every such domain appears, maybe at 0).
     private static Dictionary<string, int> DomainCounts(V1Pod pod, V1TopologySpreadConstraint constraint, ClusterSnapshot cluster)
     {
         var selector = Selector(constraint);
         var counts = new Dictionary<string, int>();
+        var eligible = new HashSet<NodeInfo>();
         foreach (var node in cluster.Nodes.Where(n => NodeAffinity.Matches(pod.Spec, n.Node)))
         {
-            if (!node.Labels.TryGetValue(constraint.TopologyKey, out var domain))
+            if (node.Labels.TryGetValue(constraint.TopologyKey, out var domain))
             {
-                continue;
+                counts.TryAdd(domain, 0);
+                eligible.Add(node);
             }
+        }
 
-            var matching = node.Pods.Count(p => p.Metadata.NamespaceProperty == pod.Metadata.NamespaceProperty
-                && p.Metadata.DeletionTimestamp is null && !selector.IsEmpty && selector.Matches(p.Metadata.Labels));
-            counts[domain] = counts.GetValueOrDefault(domain) + matching;
+        if (selector.IsEmpty)
+        {
+            return counts;
+        }
+
+        foreach (var (placed, node) in cluster.Candidates(constraint.LabelSelector))
+        {
+            if (eligible.Contains(node) && placed.Metadata.NamespaceProperty == pod.Metadata.NamespaceProperty
+                && placed.Metadata.DeletionTimestamp is null && selector.Matches(placed.Metadata.Labels))
+            {
+                counts[node.Labels[constraint.TopologyKey]]++;
+            }
         }
 
         return counts;
