@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using KubePS.Bench;
 
 namespace KubePS.Bench.Api;
 

@@ -1,3 +1,4 @@
+using KubePS.Bench;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;

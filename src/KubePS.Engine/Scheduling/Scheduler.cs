@@ -22,7 +22,8 @@ namespace KubePS.Engine.Scheduling;
 public sealed class Scheduler : BackgroundService
 {
     public const string Name = "default-scheduler";
-    private const int MaxBindsInFlight = 64;
+    // Each bind waits for a store commit; many in flight keep the store's group commits full.
+    private const int MaxBindsInFlight = 1024;
     private static readonly TimeSpan IdleWait = TimeSpan.FromSeconds(30);
 
     private readonly ObjectService _objects;
@@ -173,8 +174,6 @@ public sealed class Scheduler : BackgroundService
             await _objects.BindAsync(pod.Metadata.NamespaceProperty, pod.Metadata.Name,
                 new V1Binding { Metadata = new V1ObjectMeta { Name = pod.Metadata.Name }, Target = new V1ObjectReference { Kind = "Node", Name = node } },
                 cancellationToken);
-            await _events.RecordAsync(ObjectReference.Of(pod), "Normal", "Scheduled",
-                $"Successfully assigned {pod.Metadata.NamespaceProperty}/{pod.Metadata.Name} to {node}", Name, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -187,11 +186,15 @@ public sealed class Scheduler : BackgroundService
 
             _assumed.TryRemove(pod.Metadata.Uid, out _);
             _wake.Writer.TryWrite(true);
+            return;
         }
         finally
         {
             _binds.Release();
         }
+
+        await _events.RecordAsync(ObjectReference.Of(pod), "Normal", "Scheduled",
+            $"Successfully assigned {pod.Metadata.NamespaceProperty}/{pod.Metadata.Name} to {node}", Name, cancellationToken);
     }
 
     // Evicts lower-priority pods so this one fits on a node next time; returns that node, or null.

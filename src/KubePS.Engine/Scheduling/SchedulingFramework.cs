@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using k8s.Models;
 using KubePS.Core.Resources;
 using KubePS.Engine.Scheduling.Plugins;
@@ -7,12 +8,16 @@ namespace KubePS.Engine.Scheduling;
 /// <summary>A node as the scheduler sees it: the node, the pods on it (bound or assumed), and their sums.</summary>
 public sealed class NodeInfo
 {
+    private static readonly ConditionalWeakTable<V1Pod, StrongBox<ResourceAmount>> ParsedRequests = new();
+    private bool? _ready;
+
     public NodeInfo(V1Node node, IEnumerable<V1Pod> pods)
     {
         Node = node;
         Pods = pods.Where(p => p.Status?.Phase is not ("Succeeded" or "Failed")).ToList();
-        Requested = Pods.Aggregate(default(ResourceAmount), (sum, p) => sum + PodResources.Requests(p.Spec));
+        Requested = Pods.Aggregate(default(ResourceAmount), (sum, p) => sum + RequestsOf(p));
         Allocatable = ResourceAmount.From(node.Status?.Allocatable ?? node.Status?.Capacity);
+        MaxPods = (node.Status?.Allocatable ?? node.Status?.Capacity) is { } list && list.TryGetValue("pods", out var max) ? max.ToDecimal() : null;
     }
 
     public V1Node Node { get; }
@@ -28,15 +33,20 @@ public sealed class NodeInfo
     public ResourceAmount Allocatable { get; }
 
     /// <summary>How many pods the node takes (its allocatable <c>pods</c>), or null when it does not say.</summary>
-    public decimal? MaxPods =>
-        (Node.Status?.Allocatable ?? Node.Status?.Capacity) is { } list && list.TryGetValue("pods", out var pods) ? pods.ToDecimal() : null;
+    public decimal? MaxPods { get; }
+
+    /// <summary>Whether the node is Ready with a fresh heartbeat at <paramref name="now"/> (worked out once per snapshot).</summary>
+    public bool IsReadyAt(DateTime now) => _ready ??= NodeReadyFilter.IsReady(Node, now);
 
     /// <summary>Counts a pod the scheduler just placed here, before the watch reports it bound.</summary>
     public void Assume(V1Pod pod)
     {
         Pods.Add(pod);
-        Requested += PodResources.Requests(pod.Spec);
+        Requested += RequestsOf(pod);
     }
+
+    // A pod object from the informer never changes, so its requests are parsed once, not every round.
+    private static ResourceAmount RequestsOf(V1Pod pod) => ParsedRequests.GetValue(pod, p => new StrongBox<ResourceAmount>(PodResources.Requests(p.Spec))).Value;
 }
 
 /// <summary>
@@ -48,7 +58,7 @@ public sealed class ClusterSnapshot(IReadOnlyList<NodeInfo> nodes, DateTime now)
 {
     private readonly Dictionary<string, object?> _cycle = new(StringComparer.Ordinal);
     private Dictionary<(string Key, string Value), List<(V1Pod Pod, NodeInfo Node)>>? _byLabel;
-    private List<(V1Pod Pod, NodeInfo Node)>? _withAntiAffinity;
+    private AntiAffinityTerms? _antiAffinity;
 
     public IReadOnlyList<NodeInfo> Nodes { get; } = nodes.OrderBy(n => n.Name, StringComparer.Ordinal).ToList();
 
@@ -56,9 +66,12 @@ public sealed class ClusterSnapshot(IReadOnlyList<NodeInfo> nodes, DateTime now)
 
     public IEnumerable<(V1Pod Pod, NodeInfo Node)> PlacedPods => Nodes.SelectMany(n => n.Pods.Select(p => (p, n)));
 
-    /// <summary>The placed pods with required pod anti-affinity terms (which every incoming pod must respect).</summary>
-    public IReadOnlyList<(V1Pod Pod, NodeInfo Node)> PodsWithRequiredAntiAffinity =>
-        _withAntiAffinity ??= PlacedPods.Where(x => HasRequiredAntiAffinity(x.Pod)).ToList();
+    /// <summary>Whether any placed pod has required pod anti-affinity (which every incoming pod must respect).</summary>
+    public bool HasRequiredAntiAffinity() => (_antiAffinity ??= new AntiAffinityTerms(PlacedPods)).Count > 0;
+
+    /// <summary>The required anti-affinity terms of placed pods that could select <paramref name="pod"/>; callers still match each term.</summary>
+    public IEnumerable<(V1Pod Pod, NodeInfo Node, V1PodAffinityTerm Term)> AntiAffinityTermsFor(V1Pod pod) =>
+        (_antiAffinity ??= new AntiAffinityTerms(PlacedPods)).For(pod);
 
     /// <summary>
     /// The placed pods a label selector could match: those carrying its narrowest <c>matchLabels</c> pair,
@@ -87,10 +100,7 @@ public sealed class ClusterSnapshot(IReadOnlyList<NodeInfo> nodes, DateTime now)
             }
         }
 
-        if (HasRequiredAntiAffinity(pod))
-        {
-            _withAntiAffinity?.Add((pod, node));
-        }
+        _antiAffinity?.Add(pod, node);
     }
 
     /// <summary>The pod's own requests, worked out once per decision.</summary>
@@ -127,9 +137,6 @@ public sealed class ClusterSnapshot(IReadOnlyList<NodeInfo> nodes, DateTime now)
         return new ClusterSnapshot(Nodes.Select(n => waiting.Contains(n.Name) ? new NodeInfo(n.Node, n.Pods.Concat(waiting[n.Name])) : n).ToList(), Now);
     }
 
-    private static bool HasRequiredAntiAffinity(V1Pod pod) =>
-        pod.Spec.Affinity?.PodAntiAffinity?.RequiredDuringSchedulingIgnoredDuringExecution is { Count: > 0 };
-
     private Dictionary<(string Key, string Value), List<(V1Pod Pod, NodeInfo Node)>> IndexByLabel()
     {
         var index = new Dictionary<(string Key, string Value), List<(V1Pod Pod, NodeInfo Node)>>();
@@ -144,7 +151,7 @@ public sealed class ClusterSnapshot(IReadOnlyList<NodeInfo> nodes, DateTime now)
         return index;
     }
 
-    private static void Add<TKey, TValue>(Dictionary<TKey, List<TValue>> index, TKey key, TValue value)
+    internal static void Add<TKey, TValue>(Dictionary<TKey, List<TValue>> index, TKey key, TValue value)
         where TKey : notnull
     {
         if (!index.TryGetValue(key, out var list))
@@ -162,6 +169,9 @@ public interface IFilterPlugin
     string Name { get; }
 
     IEnumerable<string> Filter(V1Pod pod, NodeInfo node, ClusterSnapshot cluster);
+
+    /// <summary>Whether the filter can rule out any node for this pod at all; when not, it is skipped (Kubernetes' PreFilter "skip").</summary>
+    bool FiltersPod(V1Pod pod, ClusterSnapshot cluster) => true;
 }
 
 /// <summary>Ranks the nodes that passed the filters: a score per node, normalised to 0..100, times the weight.</summary>
@@ -172,6 +182,9 @@ public interface IScorePlugin
     int Weight { get; }
 
     double Score(V1Pod pod, NodeInfo node, ClusterSnapshot cluster);
+
+    /// <summary>Whether the scores could differ between nodes for this pod; when not, the plugin is skipped, which changes no choice.</summary>
+    bool ScoresPod(V1Pod pod, ClusterSnapshot cluster) => true;
 
     /// <summary>Turns the raw scores of all feasible nodes into 0..100 (by default, as they are).</summary>
     void Normalize(double[] scores)
@@ -222,6 +235,7 @@ public sealed class SchedulingFramework(IReadOnlyList<IFilterPlugin> filters, IR
     public SchedulingResult Schedule(V1Pod pod, ClusterSnapshot candidates, ClusterSnapshot cluster)
     {
         cluster.BeginCycle();
+        var activeFilters = filters.Where(f => f.FiltersPod(pod, cluster)).ToList();
         var nodes = candidates.Nodes;
         var wanted = NodesToFind(nodes.Count);
 
@@ -234,7 +248,7 @@ public sealed class SchedulingFramework(IReadOnlyList<IFilterPlugin> filters, IR
         for (; checkedNodes < nodes.Count && feasible.Count < wanted; checkedNodes++)
         {
             var node = nodes[(start + checkedNodes) % nodes.Count];
-            if (FirstFailure(pod, node, cluster) is { } failed)
+            if (FirstFailure(activeFilters, pod, node, cluster) is { } failed)
             {
                 reasons.AddRange(failed);
             }
@@ -255,7 +269,7 @@ public sealed class SchedulingFramework(IReadOnlyList<IFilterPlugin> filters, IR
         }
 
         var totals = new double[feasible.Count];
-        foreach (var plugin in scores)
+        foreach (var plugin in scores.Where(p => p.ScoresPod(pod, cluster)))
         {
             var raw = feasible.Select(n => plugin.Score(pod, n, cluster)).ToArray();
             plugin.Normalize(raw);
@@ -290,7 +304,7 @@ public sealed class SchedulingFramework(IReadOnlyList<IFilterPlugin> filters, IR
     }
 
     // As in Kubernetes, the first filter that rejects a node gives its reasons (a resource filter lists every shortage).
-    private string[]? FirstFailure(V1Pod pod, NodeInfo node, ClusterSnapshot cluster)
+    private static string[]? FirstFailure(List<IFilterPlugin> filters, V1Pod pod, NodeInfo node, ClusterSnapshot cluster)
     {
         foreach (var filter in filters)
         {
@@ -319,4 +333,45 @@ public sealed class SchedulingFramework(IReadOnlyList<IFilterPlugin> filters, IR
             scores[i] = max <= 0 ? (reverse ? 100 : 0) : (reverse ? 100 - (scores[i] * 100 / max) : scores[i] * 100 / max);
         }
     }
+}
+
+/// <summary>
+/// Placed pods' required anti-affinity terms, indexed by one <c>matchLabels</c> pair of each term, so an
+/// incoming pod meets only the terms that could select it (terms without matchLabels are always met).
+/// </summary>
+internal sealed class AntiAffinityTerms
+{
+    private readonly Dictionary<(string Key, string Value), List<(V1Pod Pod, NodeInfo Node, V1PodAffinityTerm Term)>> _byLabel = [];
+    private readonly List<(V1Pod Pod, NodeInfo Node, V1PodAffinityTerm Term)> _unindexed = [];
+
+    public AntiAffinityTerms(IEnumerable<(V1Pod Pod, NodeInfo Node)> placed)
+    {
+        foreach (var (pod, node) in placed)
+        {
+            Add(pod, node);
+        }
+    }
+
+    public int Count { get; private set; }
+
+    public void Add(V1Pod pod, NodeInfo node)
+    {
+        foreach (var term in pod.Spec.Affinity?.PodAntiAffinity?.RequiredDuringSchedulingIgnoredDuringExecution ?? [])
+        {
+            Count++;
+            if (term.LabelSelector?.MatchLabels is { Count: > 0 } labels)
+            {
+                var (key, value) = labels.First();
+                ClusterSnapshot.Add(_byLabel, (key, value), (pod, node, term));
+            }
+            else
+            {
+                _unindexed.Add((pod, node, term));
+            }
+        }
+    }
+
+    public IEnumerable<(V1Pod Pod, NodeInfo Node, V1PodAffinityTerm Term)> For(V1Pod pod) =>
+        _unindexed.Concat((pod.Metadata.Labels ?? new Dictionary<string, string>())
+            .SelectMany(l => _byLabel.GetValueOrDefault((l.Key, l.Value)) ?? []));
 }

@@ -15,7 +15,11 @@ public sealed class ImageLocalityPlugin : IScorePlugin
 
     public double Score(V1Pod pod, NodeInfo node, ClusterSnapshot cluster)
     {
-        var images = node.Node.Status?.Images ?? [];
+        if (node.Node.Status?.Images is not { Count: > 0 } images)
+        {
+            return 0;
+        }
+
         var total = 0.0;
         foreach (var image in (pod.Spec.Containers ?? []).Select(c => c.Image).Distinct())
         {

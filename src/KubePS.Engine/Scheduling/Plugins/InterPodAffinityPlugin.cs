@@ -15,16 +15,33 @@ public sealed class InterPodAffinityPlugin : IFilterPlugin, IScorePlugin
     public const string AntiAffinityMismatch = "node(s) didn't match pod anti-affinity rules";
     public const string ExistingAntiAffinity = "node(s) didn't satisfy existing pods anti-affinity rules";
 
+    private const string ScoreState = "InterPodAffinity/score";
+
     public string Name => "InterPodAffinity";
 
     public int Weight => 2;
 
+    public bool FiltersPod(V1Pod pod, ClusterSnapshot cluster) =>
+        pod.Spec.Affinity?.PodAffinity?.RequiredDuringSchedulingIgnoredDuringExecution is { Count: > 0 }
+        || pod.Spec.Affinity?.PodAntiAffinity?.RequiredDuringSchedulingIgnoredDuringExecution is { Count: > 0 }
+        || cluster.HasRequiredAntiAffinity();
+
+    public bool ScoresPod(V1Pod pod, ClusterSnapshot cluster) =>
+        pod.Spec.Affinity?.PodAffinity?.PreferredDuringSchedulingIgnoredDuringExecution is { Count: > 0 }
+        || pod.Spec.Affinity?.PodAntiAffinity?.PreferredDuringSchedulingIgnoredDuringExecution is { Count: > 0 };
+
     public IEnumerable<string> Filter(V1Pod pod, NodeInfo node, ClusterSnapshot cluster)
     {
         var state = cluster.CycleState(Name, () => Requirements.Of(pod, cluster));
-        if (state.ExistingForbidden.Any(f => InDomain(node, f.Key, f.Value)))
+        if (state.ExistingForbidden.Count > 0)
         {
-            return [ExistingAntiAffinity];
+            foreach (var (key, value) in node.Labels)
+            {
+                if (state.ExistingForbidden.Contains((key, value)))
+                {
+                    return [ExistingAntiAffinity];
+                }
+            }
         }
 
         foreach (var (key, domains, vacuous) in state.Affinity)
@@ -49,7 +66,7 @@ public sealed class InterPodAffinityPlugin : IFilterPlugin, IScorePlugin
 
     public double Score(V1Pod pod, NodeInfo node, ClusterSnapshot cluster)
     {
-        var preferences = cluster.CycleState(Name + "/score", () => Preferences(pod, cluster));
+        var preferences = cluster.CycleState(ScoreState, () => Preferences(pod, cluster));
         var score = 0.0;
         foreach (var (key, weight, counts) in preferences)
         {
@@ -114,8 +131,6 @@ public sealed class InterPodAffinityPlugin : IFilterPlugin, IScorePlugin
             && LabelSelector.FromObject(term.LabelSelector) is { IsEmpty: false } selector && selector.Matches(other.Metadata.Labels);
     }
 
-    private static bool InDomain(NodeInfo node, string key, string value) => node.Labels.TryGetValue(key, out var own) && own == value;
-
     /// <summary>
     /// What the required terms come to for one pod, worked out once per decision: the domains placed pods'
     /// anti-affinity closes to it, and per own term the domains holding pods it selects (an affinity term
@@ -129,14 +144,11 @@ public sealed class InterPodAffinityPlugin : IFilterPlugin, IScorePlugin
         public static Requirements Of(V1Pod pod, ClusterSnapshot cluster)
         {
             var forbidden = new HashSet<(string Key, string Value)>();
-            foreach (var (placed, node) in cluster.PodsWithRequiredAntiAffinity)
+            foreach (var (placed, node, term) in cluster.AntiAffinityTermsFor(pod))
             {
-                foreach (var term in placed.Spec.Affinity.PodAntiAffinity.RequiredDuringSchedulingIgnoredDuringExecution)
+                if (Matches(term, placed, pod) && node.Labels.TryGetValue(term.TopologyKey, out var domain))
                 {
-                    if (Matches(term, placed, pod) && node.Labels.TryGetValue(term.TopologyKey, out var domain))
-                    {
-                        forbidden.Add((term.TopologyKey, domain));
-                    }
+                    forbidden.Add((term.TopologyKey, domain));
                 }
             }
 

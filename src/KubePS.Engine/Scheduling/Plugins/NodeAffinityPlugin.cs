@@ -14,6 +14,12 @@ public sealed class NodeAffinityPlugin : IFilterPlugin, IScorePlugin
 
     public int Weight => 2;
 
+    public bool FiltersPod(V1Pod pod, ClusterSnapshot cluster) =>
+        pod.Spec.NodeSelector is { Count: > 0 } || pod.Spec.Affinity?.NodeAffinity?.RequiredDuringSchedulingIgnoredDuringExecution is not null;
+
+    public bool ScoresPod(V1Pod pod, ClusterSnapshot cluster) =>
+        pod.Spec.Affinity?.NodeAffinity?.PreferredDuringSchedulingIgnoredDuringExecution is { Count: > 0 };
+
     public IEnumerable<string> Filter(V1Pod pod, NodeInfo node, ClusterSnapshot cluster) =>
         NodeAffinity.Matches(pod.Spec, node.Node) ? [] : [Mismatch];
 

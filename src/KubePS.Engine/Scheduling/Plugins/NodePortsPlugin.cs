@@ -9,6 +9,8 @@ public sealed class NodePortsPlugin : IFilterPlugin
 
     public string Name => "NodePorts";
 
+    public bool FiltersPod(V1Pod pod, ClusterSnapshot cluster) => HostPorts(pod).Any();
+
     public IEnumerable<string> Filter(V1Pod pod, NodeInfo node, ClusterSnapshot cluster)
     {
         var wanted = HostPorts(pod).ToList();

@@ -16,7 +16,7 @@ public sealed class NodeReadyFilter : IFilterPlugin
     public string Name => "NodeReady";
 
     public IEnumerable<string> Filter(V1Pod pod, NodeInfo node, ClusterSnapshot cluster) =>
-        IsReady(node.Node, cluster.Now) ? [] : [NotReady];
+        node.IsReadyAt(cluster.Now) ? [] : [NotReady];
 
     public static bool IsReady(V1Node node, DateTime now)
     {

@@ -17,6 +17,10 @@ public sealed class PodTopologySpreadPlugin : IFilterPlugin, IScorePlugin
 
     public int Weight => 2;
 
+    public bool FiltersPod(V1Pod pod, ClusterSnapshot cluster) => Constraints(pod, "DoNotSchedule").Any();
+
+    public bool ScoresPod(V1Pod pod, ClusterSnapshot cluster) => Constraints(pod, "ScheduleAnyway").Any();
+
     public IEnumerable<string> Filter(V1Pod pod, NodeInfo node, ClusterSnapshot cluster)
     {
         foreach (var constraint in Constraints(pod, "DoNotSchedule"))

@@ -3,7 +3,7 @@ using KubePS.Engine;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 
-namespace KubePS.Bench.Api;
+namespace KubePS.Bench;
 
 /// <summary>An in-process engine on a temporary data folder, with HTTP clients that carry its token.</summary>
 internal sealed class BenchEngine : IAsyncDisposable
@@ -13,10 +13,12 @@ internal sealed class BenchEngine : IAsyncDisposable
 
     public Uri Server { get; private set; } = null!;
 
-    public static async Task<BenchEngine> StartAsync()
+    public static async Task<BenchEngine> StartAsync(Action<EngineOptions>? configure = null)
     {
         var engine = new BenchEngine();
-        engine._app = EngineHost.Build(new EngineOptions { DataPath = engine._folder, Port = 0 }, logging => logging.SetMinimumLevel(LogLevel.Warning));
+        var options = new EngineOptions { DataPath = engine._folder, Port = 0 };
+        configure?.Invoke(options);
+        engine._app = EngineHost.Build(options, logging => logging.SetMinimumLevel(LogLevel.Warning));
         await engine._app.StartAsync();
         var kubeconfig = await File.ReadAllLinesAsync(Path.Combine(engine._folder, "kubeconfig"));
         engine.Server = new Uri(kubeconfig.Single(l => l.TrimStart().StartsWith("server:", StringComparison.Ordinal)).Split("server:")[1].Trim());
