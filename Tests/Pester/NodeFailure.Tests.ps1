@@ -16,6 +16,81 @@ AfterAll {
     Remove-Item -Recurse -Force $settings.DataPath -ErrorAction Ignore
 }
 
+Describe 'Placement across three nodes' {
+    BeforeAll {
+        $script:kubeconfig = Join-Path $settings.DataPath 'kubeconfig'
+        function Publish-Deployment([string] $Name, [int] $Replicas, [string] $PodSpecExtra) {
+            @"
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: $Name }
+spec:
+  replicas: $Replicas
+  selector: { matchLabels: { app: $Name } }
+  template:
+    metadata: { labels: { app: $Name } }
+    spec:
+      terminationGracePeriodSeconds: 1
+      containers: [ { name: main, image: kubeps/busybox:1, command: [ sleep, '3600' ] } ]
+$PodSpecExtra
+"@ | kubectl --kubeconfig $kubeconfig apply -f - | Out-Null
+        }
+        function Get-PodsPerNode([string] $App) {
+            Get-KubePod -LabelSelector "app=$App" | Where-Object { $_.Spec.NodeName } | Group-Object { $_.Spec.NodeName }
+        }
+    }
+
+    It 'spreads a Deployment evenly with a topology spread constraint' {
+        Publish-Deployment spreadout 6 @'
+      topologySpreadConstraints:
+      - { maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule, labelSelector: { matchLabels: { app: spreadout } } }
+'@
+        Wait-KubeDeployment -Name spreadout -Timeout 120
+        $perNode = @(Get-PodsPerNode spreadout)
+        $perNode.Count | Should -Be 3
+        $perNode | ForEach-Object { $_.Count | Should -Be 2 }
+        Remove-KubeDeployment -Name spreadout
+    }
+
+    It 'keeps replicas with required anti-affinity apart and explains the one that fits nowhere' {
+        Publish-Deployment apart 4 @'
+      affinity:
+        podAntiAffinity:
+          requiredDuringSchedulingIgnoredDuringExecution:
+          - { topologyKey: kubernetes.io/hostname, labelSelector: { matchLabels: { app: apart } } }
+'@
+        Wait-Until { @(Get-KubePod -LabelSelector app=apart | Where-Object { $_.Status.Phase -eq 'Running' }).Count -eq 3 } 120
+        @(Get-PodsPerNode apart).Count | Should -Be 3
+        $pending = @(Get-KubePod -LabelSelector app=apart | Where-Object { -not $_.Spec.NodeName })
+        $pending.Count | Should -Be 1
+        Wait-Until { Get-KubeEvent -Namespace default | Where-Object { $_.Reason -eq 'FailedScheduling' -and $_.InvolvedObject.Name -eq $pending[0].Name } } 30
+        (Get-KubeEvent -Namespace default | Where-Object { $_.Reason -eq 'FailedScheduling' -and $_.InvolvedObject.Name -eq $pending[0].Name })[0].Message |
+            Should -Be "0/3 nodes are available: 3 node(s) didn't match pod anti-affinity rules."
+        Remove-KubeDeployment -Name apart
+    }
+
+    It 'gives a tainted node only the pods that tolerate its taint' {
+        $tainted = (Get-KubeNode)[0].Name
+        kubectl --kubeconfig $kubeconfig taint node $tainted dedicated=db:NoSchedule | Out-Null
+        try {
+            Publish-Deployment plain 4 ''
+            Publish-Deployment tolerant 1 @"
+      nodeSelector: { kubernetes.io/hostname: $tainted }
+      tolerations: [ { key: dedicated, operator: Equal, value: db, effect: NoSchedule } ]
+"@
+            Wait-KubeDeployment -Name plain -Timeout 120
+            Wait-KubeDeployment -Name tolerant -Timeout 120
+            Get-KubePod -LabelSelector app=plain | Where-Object { $_.Spec.NodeName -eq $tainted } | Should -BeNullOrEmpty
+            (Get-KubePod -LabelSelector app=tolerant)[0].Spec.NodeName | Should -Be $tainted
+        }
+        finally {
+            kubectl --kubeconfig $kubeconfig taint node $tainted dedicated- | Out-Null
+            Remove-KubeDeployment -Name plain
+            Remove-KubeDeployment -Name tolerant
+        }
+    }
+}
+
 Describe 'Suspend-KubeNode and Resume-KubeNode' {
     It 'cordons a node so new pods go elsewhere, and uncordons it' {
         $node = (Get-KubeNode)[0].Name
