@@ -33,17 +33,6 @@ public sealed class InterPodAffinityPlugin : IFilterPlugin, IScorePlugin
     public IEnumerable<string> Filter(V1Pod pod, NodeInfo node, ClusterSnapshot cluster)
     {
         var state = cluster.CycleState(Name, () => Requirements.Of(pod, cluster));
-        if (state.ExistingForbidden.Count > 0)
-        {
-            foreach (var (key, value) in node.Labels)
-            {
-                if (state.ExistingForbidden.Contains((key, value)))
-                {
-                    return [ExistingAntiAffinity];
-                }
-            }
-        }
-
         foreach (var (key, domains, vacuous) in state.Affinity)
         {
             var satisfied = node.Labels.TryGetValue(key, out var value) && (domains.Contains(value) || vacuous);
@@ -58,6 +47,18 @@ public sealed class InterPodAffinityPlugin : IFilterPlugin, IScorePlugin
             if (node.Labels.TryGetValue(key, out var value) && domains.Contains(value))
             {
                 return [AntiAffinityMismatch];
+            }
+        }
+
+        // Checked last, as Kubernetes does: a pod whose own term already rules the node out is told so.
+        if (state.ExistingForbidden.Count > 0)
+        {
+            foreach (var (key, value) in node.Labels)
+            {
+                if (state.ExistingForbidden.Contains((key, value)))
+                {
+                    return [ExistingAntiAffinity];
+                }
             }
         }
 
