@@ -158,7 +158,14 @@ public class ClusterFixture : IAsyncLifetime
         });
         foreach (var container in leftovers)
         {
-            await Docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
+            try
+            {
+                await Docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
+            }
+            catch (DockerContainerNotFoundException)
+            {
+                // Removed meanwhile by the node service's own cleanup, which may still be finishing.
+            }
         }
 
         Client?.Dispose();

@@ -28,10 +28,10 @@ public sealed class UdpResponder : IAsyncDisposable
         var deadline = DateTime.UtcNow + within;
         while (DateTime.UtcNow < deadline)
         {
-            await client.SendAsync("ping"u8.ToArray(), target);
             using var wait = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
             try
             {
+                await client.SendAsync("ping"u8.ToArray(), target);
                 while (true)
                 {
                     var answer = await client.ReceiveAsync(wait.Token);
@@ -46,7 +46,8 @@ public sealed class UdpResponder : IAsyncDisposable
             }
             catch (SocketException)
             {
-                // A refusal (ICMP port unreachable) while the rules catch up.
+                // Refused while the rules catch up: the REJECT rule of a port without endpoints fails the
+                // send itself (EPERM), an ICMP port unreachable fails the next receive.
                 await Task.Delay(100);
             }
         }

@@ -67,7 +67,8 @@ Describe 'Set-KubeDeployment and Undo-KubeDeployment' {
 
         Get-KubeDeployment | Set-KubeDeployment -Replicas 3
         Wait-KubeDeployment -Name web -Timeout 120
-        (Get-KubePod -LabelSelector app=web | Where-Object { $_.Status.Phase -eq 'Running' }).Count | Should -Be 3
+        # Pods of the earlier rollout may still be terminating once the Deployment is complete.
+        (Get-KubePod -LabelSelector app=web | Where-Object { $_.Status.Phase -eq 'Running' -and -not $_.Metadata.DeletionTimestamp }).Count | Should -Be 3
     }
 }
 

@@ -164,9 +164,9 @@ public sealed partial class ObjectService(IObjectStore store, TimeProvider clock
             }
         }
 
-        if (updated["metadata"]?["managedFields"] is not JsonArray { Count: > 0 })
+        if (updated["metadata"]?["managedFields"] is not JsonArray { Count: > 0 } && existing["metadata"]?["managedFields"] is JsonArray { Count: > 0 } kept)
         {
-            updated["metadata"]!["managedFields"] = existing["metadata"]?["managedFields"]?.DeepClone();
+            updated["metadata"]!["managedFields"] = kept.DeepClone();
         }
 
         if (fieldManager is not null)

@@ -143,6 +143,11 @@ public static class ManagedFields
             mine["time"] = time.DeepClone();
             SetFields(entries, mine, owned);
         }
+
+        if (entries.Count == 0)
+        {
+            after["metadata"]!.AsObject().Remove("managedFields");
+        }
     }
 
     /// <summary>The managers' entries of an object, which it holds from then on.</summary>
