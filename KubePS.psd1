@@ -29,7 +29,8 @@
         'Get-KubeJob', 'New-KubeJob', 'Set-KubeJob', 'Remove-KubeJob',
         'Get-KubeCronJob', 'New-KubeCronJob', 'Set-KubeCronJob', 'Remove-KubeCronJob',
         'Get-KubeService', 'New-KubeService', 'Set-KubeService', 'Remove-KubeService', 'Get-KubeEndpoints',
-        'Suspend-KubeNode', 'Resume-KubeNode'
+        'Suspend-KubeNode', 'Resume-KubeNode',
+        'ConvertTo-KubeYaml', 'ConvertFrom-KubeYaml'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

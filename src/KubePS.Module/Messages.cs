@@ -59,6 +59,10 @@ internal static class Messages
     public static string UnmanagedPods(string node, IEnumerable<string> pods) =>
         $"Node {node} runs pods that no controller manages and would not be recreated: {string.Join(", ", pods)}. Use -Force to delete them.";
 
+    public static string InvalidYaml(string why) => $"The text is not Kubernetes YAML: {why}";
+
+    public static string NotAKubernetesObject(string type) => $"{type} is not a Kubernetes object; pipe objects from Get-Kube cmdlets or ConvertFrom-KubeYaml.";
+
     public static string NotFoundAnywhere(string kind, string name) => $"{kind} \"{name}\" not found in any namespace";
 
     public static string NamespaceTarget(string name) => $"namespace {name}";

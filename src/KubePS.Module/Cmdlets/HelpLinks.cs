@@ -29,4 +29,5 @@ internal static class HelpLinks
     public const string Workloads = Base + "#statefulsets-daemonsets-jobs-and-cronjobs";
     public const string Service = Base + "#services-and-endpoints";
     public const string NodeMaintenance = Base + "#suspend-kubenode-resume-kubenode";
+    public const string KubeYaml = Base + "#convertto-kubeyaml-convertfrom-kubeyaml";
 }

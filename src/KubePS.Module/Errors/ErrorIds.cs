@@ -24,4 +24,6 @@ public static class ErrorIds
     public const string RevisionNotFound = "KubePS.RevisionNotFound";
     public const string RolloutFailed = "KubePS.RolloutFailed";
     public const string UnmanagedPods = "KubePS.UnmanagedPods";
+    public const string InvalidYaml = "KubePS.InvalidYaml";
+    public const string NotAKubernetesObject = "KubePS.NotAKubernetesObject";
 }
