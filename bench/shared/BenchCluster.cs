@@ -4,20 +4,16 @@ using Docker.DotNet;
 using Docker.DotNet.Models;
 using k8s;
 using KubePS.Core.Config;
-using KubePS.Engine;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Logging;
 
 namespace KubePS.Bench;
 
 /// <summary>
-/// A one-node cluster for benchmarks: the engine in this process on a temporary folder, the node
+/// A one-node cluster for benchmarks: a <see cref="BenchEngine"/> in this process, the node
 /// service as its own process (so its memory is its own), a client and a Docker client.
 /// </summary>
 internal sealed class BenchCluster : IAsyncDisposable
 {
-    private readonly string _folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "kubeps-bench-" + Guid.NewGuid().ToString("N")[..8])).FullName;
-    private WebApplication _engine = null!;
+    private BenchEngine _engine = null!;
 
     public Kubernetes Client { get; private set; } = null!;
 
@@ -31,16 +27,15 @@ internal sealed class BenchCluster : IAsyncDisposable
     public static async Task<BenchCluster> StartAsync(params string[] nodeArguments)
     {
         var cluster = new BenchCluster();
-        cluster._engine = EngineHost.Build(new EngineOptions { DataPath = cluster._folder, Port = 0 }, logging => logging.SetMinimumLevel(LogLevel.Warning));
-        await cluster._engine.StartAsync();
-        var kubeconfig = Path.Combine(cluster._folder, "kubeconfig");
+        cluster._engine = await BenchEngine.StartAsync();
+        var kubeconfig = cluster._engine.KubeConfigPath;
         cluster.Client = KubeClientFactory.FromKubeConfig(kubeconfig);
         var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList =
             {
                 Path.Combine(AppContext.BaseDirectory, "KubePS.NodeService.dll"), "--kubeconfig", kubeconfig,
-                "--data-path", Path.Combine(cluster._folder, "node"), "--node-name", cluster.NodeName, "--port", "0",
+                "--data-path", Path.Combine(cluster._engine.Folder, "node"), "--node-name", cluster.NodeName, "--port", "0",
             },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -98,10 +93,8 @@ internal sealed class BenchCluster : IAsyncDisposable
             await Docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
         }
 
-        await _engine.StopAsync();
-        await _engine.DisposeAsync();
         Client.Dispose();
         Docker.Dispose();
-        Directory.Delete(_folder, recursive: true);
+        await _engine.DisposeAsync();
     }
 }

@@ -13,6 +13,11 @@ internal sealed class BenchEngine : IAsyncDisposable
 
     public Uri Server { get; private set; } = null!;
 
+    /// <summary>The engine's data folder (a node service may keep its own beneath it); removed with the engine.</summary>
+    public string Folder => _folder;
+
+    public string KubeConfigPath => Path.Combine(_folder, "kubeconfig");
+
     public static async Task<BenchEngine> StartAsync(Action<EngineOptions>? configure = null)
     {
         var engine = new BenchEngine();
@@ -20,7 +25,7 @@ internal sealed class BenchEngine : IAsyncDisposable
         configure?.Invoke(options);
         engine._app = EngineHost.Build(options, logging => logging.SetMinimumLevel(LogLevel.Warning));
         await engine._app.StartAsync();
-        var kubeconfig = await File.ReadAllLinesAsync(Path.Combine(engine._folder, "kubeconfig"));
+        var kubeconfig = await File.ReadAllLinesAsync(engine.KubeConfigPath);
         engine.Server = new Uri(kubeconfig.Single(l => l.TrimStart().StartsWith("server:", StringComparison.Ordinal)).Split("server:")[1].Trim());
         return engine;
     }
