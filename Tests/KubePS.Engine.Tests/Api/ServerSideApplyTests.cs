@@ -3,6 +3,7 @@ using System.Text.Json;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
+using KubePS.Engine.Tests.Controllers;
 
 namespace KubePS.Engine.Tests.Api;
 
@@ -16,16 +17,7 @@ public sealed class ServerSideApplyTests(EngineFixture engine) : IClassFixture<E
         ApiVersion = "apps/v1",
         Kind = "Deployment",
         Metadata = new V1ObjectMeta { Name = name },
-        Spec = new V1DeploymentSpec
-        {
-            Replicas = replicas,
-            Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = name } },
-            Template = new V1PodTemplateSpec
-            {
-                Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { ["app"] = name } },
-                Spec = new V1PodSpec { Containers = [new V1Container { Name = "app", Image = image }] },
-            },
-        },
+        Spec = new V1DeploymentSpec { Replicas = replicas, Selector = Workloads.Selector(name), Template = Workloads.Template(name, image) },
     };
 
     private static V1ConfigMap ConfigMap(string name, params (string Key, string Value)[] data) => new()

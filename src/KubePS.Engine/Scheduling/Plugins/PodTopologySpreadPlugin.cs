@@ -53,9 +53,17 @@ public sealed class PodTopologySpreadPlugin : IFilterPlugin, IScorePlugin
 
     private static LabelSelector Selector(V1TopologySpreadConstraint constraint) => LabelSelector.FromObject(constraint.LabelSelector);
 
-    // Worked out once per decision and constraint.
-    private Dictionary<string, int> CountsFor(V1Pod pod, V1TopologySpreadConstraint constraint, ClusterSnapshot cluster) =>
-        cluster.CycleState($"{Name}/{constraint.TopologyKey}/{constraint.WhenUnsatisfiable}/{constraint.GetHashCode()}", () => DomainCounts(pod, constraint, cluster));
+    // Worked out once per decision and constraint (the filter and the score share them).
+    private Dictionary<string, int> CountsFor(V1Pod pod, V1TopologySpreadConstraint constraint, ClusterSnapshot cluster)
+    {
+        var counts = cluster.CycleState(Name, () => new Dictionary<V1TopologySpreadConstraint, Dictionary<string, int>>(ReferenceEqualityComparer.Instance));
+        if (!counts.TryGetValue(constraint, out var domains))
+        {
+            counts[constraint] = domains = DomainCounts(pod, constraint, cluster);
+        }
+
+        return domains;
+    }
 
     // Matching pods per domain value, over the nodes the pod could go to by its node selector and affinity (every such domain appears, maybe at 0).
     private static Dictionary<string, int> DomainCounts(V1Pod pod, V1TopologySpreadConstraint constraint, ClusterSnapshot cluster)
