@@ -30,6 +30,7 @@
         'Get-KubeCronJob', 'New-KubeCronJob', 'Set-KubeCronJob', 'Remove-KubeCronJob',
         'Get-KubeService', 'New-KubeService', 'Set-KubeService', 'Remove-KubeService', 'Get-KubeEndpoints',
         'Suspend-KubeNode', 'Resume-KubeNode',
+        'Get-KubeObject', 'Remove-KubeObject', 'Watch-KubeObject', 'Publish-KubeManifest', 'Export-KubeManifest',
         'ConvertTo-KubeYaml', 'ConvertFrom-KubeYaml'
     )
     FunctionsToExport    = @()

@@ -63,6 +63,40 @@ internal static class Messages
 
     public static string NotAKubernetesObject(string type) => $"{type} is not a Kubernetes object; pipe objects from Get-Kube cmdlets or ConvertFrom-KubeYaml.";
 
+    public static string NotFound(string resource, string name) => $"{resource} \"{name}\" not found";
+
+    public static string UnknownKind(string name) => $"The server serves no kind named \"{name}\"; Get-KubeObject -Kind completes the kinds it serves.";
+
+    public static string UnknownApiKind(string apiVersion, string kind) => $"The server serves no kind \"{kind}\" in \"{apiVersion}\".";
+
+    public static string WatchFailed(string why) => $"The watch ended with an error: {why}";
+
+    public static string ManifestMissing(string path) => $"No manifest file or folder at {path}.";
+
+    public static string NotAManifestObject(string source) => $"{source}: every document must be a Kubernetes object with apiVersion and kind.";
+
+    public static string ManifestObjectUnnamed(string source, string kind) => $"{source}: the {kind} has no metadata.name; applying needs a name (generateName cannot be applied).";
+
+    public static string InvalidManifest(string why) => $"The manifests were not applied: {why}";
+
+    public static string NamespaceMismatch(string own, string given) =>
+        $"the namespace from the provided object \"{own}\" does not match the namespace \"{given}\". You must pass '-Namespace {own}' to perform this operation.";
+
+    public const string PipelineSource = "(pipeline)";
+
+    public const string ApplyActivity = "Applying manifests";
+
+    public static string ApplyStatus(int done, int total) => $"{done} of {total} object(s)";
+
+    public const string LeaveUnchanged = "Leave unchanged";
+
+    public const string CreateOperation = "Create";
+
+    public static string UpdateOperation(IReadOnlyList<string> fields) =>
+        fields.Count == 0 ? "Update (the last-applied annotation only)" : $"Update ({string.Join(", ", fields)})";
+
+    public static string FileExists(string path) => $"The file {path} exists; -Force overwrites it.";
+
     public static string NotFoundAnywhere(string kind, string name) => $"{kind} \"{name}\" not found in any namespace";
 
     public static string NamespaceTarget(string name) => $"namespace {name}";

@@ -29,5 +29,8 @@ internal static class HelpLinks
     public const string Workloads = Base + "#statefulsets-daemonsets-jobs-and-cronjobs";
     public const string Service = Base + "#services-and-endpoints";
     public const string NodeMaintenance = Base + "#suspend-kubenode-resume-kubenode";
+    public const string KubeObject = Base + "#get-kubeobject-remove-kubeobject-watch-kubeobject";
+    public const string PublishKubeManifest = Base + "#publish-kubemanifest";
+    public const string ExportKubeManifest = Base + "#export-kubemanifest";
     public const string KubeYaml = Base + "#convertto-kubeyaml-convertfrom-kubeyaml";
 }

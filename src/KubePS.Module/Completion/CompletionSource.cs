@@ -1,16 +1,23 @@
+using System.Collections.Concurrent;
 using System.Management.Automation;
-using k8s;
 using KubePS.Module.Session;
 
 namespace KubePS.Module.Completion;
 
-/// <summary>Names from the connected cluster for tab completion, matched against what the user typed.</summary>
+/// <summary>
+/// Names from the connected cluster for tab completion, matched against what the user typed. Each
+/// list is kept for a few seconds, so pressing Tab again cycles without asking the server again; a
+/// slow or failing server gives no completions, never an error at the prompt.
+/// </summary>
 internal static class CompletionSource
 {
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan KeepFor = TimeSpan.FromSeconds(10);
+    private static readonly ConcurrentDictionary<(KubeConnection, string), (DateTime At, IReadOnlyList<string> Names)> Cache = new();
 
+    /// <summary>Completions from a list of names; <paramref name="cacheKey"/> says which list (kind and namespace).</summary>
     public static IEnumerable<CompletionResult> Complete(
-        string wordToComplete, Func<IKubernetes, CancellationToken, Task<IEnumerable<string?>>> list)
+        string wordToComplete, string cacheKey, Func<KubeConnection, CancellationToken, Task<IEnumerable<string?>>> list)
     {
         if (KubeSession.Current is not { } connection)
         {
@@ -18,19 +25,45 @@ internal static class CompletionSource
         }
 
         var pattern = WildcardPattern.Get(wordToComplete + "*", WildcardOptions.IgnoreCase);
+        if (NamesOf(connection, cacheKey, list) is not { } names)
+        {
+            return [];
+        }
+
+        return names.Where(pattern.IsMatch)
+            .Select(n => new CompletionResult(CompletionText(n), n, CompletionResultType.ParameterValue, n))
+            .ToList();
+    }
+
+    private static IReadOnlyList<string>? NamesOf(
+        KubeConnection connection, string cacheKey, Func<KubeConnection, CancellationToken, Task<IEnumerable<string?>>> list)
+    {
+        if (Cache.TryGetValue((connection, cacheKey), out var cached) && DateTime.UtcNow - cached.At < KeepFor)
+        {
+            return cached.Names;
+        }
+
         try
         {
             using var timeout = new CancellationTokenSource(Budget);
 
             // PowerShell asks completers synchronously; the budget keeps a slow server from freezing the prompt.
-            var names = Task.Run(() => list(connection.Client, timeout.Token), timeout.Token).GetAwaiter().GetResult();
-            return names.OfType<string>().Where(pattern.IsMatch).Order(StringComparer.Ordinal)
-                .Select(n => new CompletionResult(n, n, CompletionResultType.ParameterValue, n))
-                .ToList();
+            var names = Task.Run(() => list(connection, timeout.Token), timeout.Token).GetAwaiter().GetResult()
+                .OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
+            Cache[(connection, cacheKey)] = (DateTime.UtcNow, names);
+            return names;
         }
-        catch (Exception e) when (e is OperationCanceledException or HttpRequestException or k8s.Autorest.HttpOperationException)
+        catch (Exception)
         {
-            return [];
+            // A completer must never throw at the prompt: an unreachable server, an unknown kind or a
+            // refused list all mean "nothing to offer".
+            return null;
         }
     }
+
+    // Names with characters PowerShell would split on are quoted, as its own completers do.
+    private static string CompletionText(string name) =>
+        name.Any(c => char.IsWhiteSpace(c) || c is '$' or '`' or '\'' or '"' or '(' or ')' or ';' or ',' or '&' or '|' or '{' or '}')
+            ? "'" + name.Replace("'", "''", StringComparison.Ordinal) + "'"
+            : name;
 }

@@ -26,4 +26,8 @@ public static class ErrorIds
     public const string UnmanagedPods = "KubePS.UnmanagedPods";
     public const string InvalidYaml = "KubePS.InvalidYaml";
     public const string NotAKubernetesObject = "KubePS.NotAKubernetesObject";
+    public const string ManifestNotFound = "KubePS.ManifestNotFound";
+    public const string FileExists = "KubePS.FileExists";
+    public const string UnknownKind = "KubePS.UnknownKind";
+    public const string WatchFailed = "KubePS.WatchFailed";
 }

@@ -21,6 +21,11 @@ public static class KubeErrors
     public static ErrorRecord NotConnected() => new(
         new KubeException(Messages.NotConnected), ErrorIds.NotConnected, ErrorCategory.ConnectionError, null);
 
+    /// <summary>The error Get-Kube cmdlets give for a name that is not there, in the API server's words.</summary>
+    public static ErrorRecord NotFound(Resources.ApiResource resource, string? ns, string name) => new(
+        new KubeException(Messages.NotFound(resource.Group.Length == 0 ? resource.Plural : $"{resource.Plural}.{resource.Group}", name), null, ErrorIds.NotFound, ErrorCategory.ObjectNotFound),
+        ErrorIds.NotFound, ErrorCategory.ObjectNotFound, ns is null ? name : $"{ns}/{name}");
+
     public static bool IsNotFound(Exception exception) =>
         exception is HttpOperationException { Response.StatusCode: HttpStatusCode.NotFound };
 

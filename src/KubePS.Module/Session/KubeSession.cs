@@ -32,7 +32,7 @@ public static class KubeSession
     {
         var configuration = KubeClientFactory.LoadConfiguration(kubeConfigPath, context);
         var connection = new KubeConnection(
-            new Kubernetes(configuration),
+            new KubeClient(configuration),
             configuration.Host,
             string.IsNullOrEmpty(configuration.Namespace) ? WellKnown.DefaultNamespace : configuration.Namespace,
             kubeConfigPath,

@@ -1,0 +1,276 @@
+using System.Management.Automation;
+using System.Text.Json.Nodes;
+using KubePS.Module.Completion;
+using KubePS.Module.Errors;
+using KubePS.Module.Resources;
+
+namespace KubePS.Module.Cmdlets;
+
+/// <summary>
+/// Gets objects of any kind the server serves, found through discovery by kind, plural, singular or
+/// short name ("Deployment", "deployments", "deploy", "deployments.apps"): built-in kinds as the
+/// module's typed objects, others (custom resources) as PSCustomObjects.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "KubeObject", DefaultParameterSetName = "Namespace", HelpUri = HelpLinks.KubeObject)]
+[OutputType(typeof(k8s.IKubernetesObject), typeof(PSObject))]
+public sealed class GetKubeObjectCommand : KubeCmdlet
+{
+    /// <summary>The kind: its name, plural, singular or short name, optionally with ".group".</summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    [ArgumentCompleter(typeof(KindCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string Kind { get; set; } = "";
+
+    /// <summary>Names of the objects to get; wildcards select among all of them. All objects when omitted.</summary>
+    [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Name { get; set; }
+
+    /// <summary>The namespace to look in (namespaced kinds); the session's namespace when omitted.</summary>
+    [Parameter(ParameterSetName = "Namespace", ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(NamespaceCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string? Namespace { get; set; }
+
+    /// <summary>Objects of every namespace.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "AllNamespaces")]
+    public SwitchParameter AllNamespaces { get; set; }
+
+    /// <summary>Only objects whose labels match this label selector, e.g. app=web,tier!=db.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? LabelSelector { get; set; }
+
+    /// <summary>Only objects whose fields match this field selector, e.g. status.phase=Running.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? FieldSelector { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        RunForItem(Kind, async (writer, ct) =>
+        {
+            var resource = await Connection.Resources.ResolveAsync(Kind, ct);
+            var ns = resource.Namespaced && !AllNamespaces ? Namespace ?? Connection.Namespace : null;
+            var exact = Name?.Where(n => !WildcardPattern.ContainsWildcardCharacters(n)).ToList() ?? [];
+            if (Name is not null && exact.Count == Name.Length && LabelSelector is null && FieldSelector is null && !AllNamespaces)
+            {
+                foreach (var name in exact)
+                {
+                    try
+                    {
+                        writer.Object(ObjectJson.ToObject(await Connection.Client.GetAsync(resource, ns, name, ct), resource.ApiVersion, resource.Kind));
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        writer.Error(KubeErrors.FromException(e, name));
+                    }
+                }
+
+                return;
+            }
+
+            var patterns = Name?.Select(n => WildcardPattern.Get(n, WildcardOptions.IgnoreCase)).ToList();
+            var items = await Connection.Client.ListAsync(resource, ns, LabelSelector, FieldSelector, ct);
+            foreach (var item in items.Where(i => patterns is null || patterns.Any(p => p.IsMatch(NameOf(i))))
+                         .OrderBy(i => (string?)i["metadata"]?["namespace"], StringComparer.Ordinal).ThenBy(NameOf, StringComparer.Ordinal))
+            {
+                writer.Object(ObjectJson.ToObject(item, resource.ApiVersion, resource.Kind));
+            }
+
+            foreach (var missing in exact.Where(n => !items.Any(i => NameOf(i) == n)))
+            {
+                writer.Error(KubeErrors.NotFound(resource, ns, missing));
+            }
+        });
+    }
+
+    internal static string NameOf(JsonObject item) => (string?)item["metadata"]?["name"] ?? "";
+}
+
+/// <summary>
+/// Removes objects of any kind: by -Kind and -Name, or objects piped from any Get-Kube cmdlet or
+/// ConvertFrom-KubeYaml. -Wait waits until each one is gone, not only marked for deletion.
+/// </summary>
+[Cmdlet(VerbsCommon.Remove, "KubeObject", SupportsShouldProcess = true, DefaultParameterSetName = "Kind", HelpUri = HelpLinks.KubeObject)]
+[OutputType(typeof(void))]
+public sealed class RemoveKubeObjectCommand : KubeCmdlet
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The kind: its name, plural, singular or short name, optionally with ".group".</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Kind")]
+    [ArgumentCompleter(typeof(KindCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string Kind { get; set; } = "";
+
+    /// <summary>Names of the objects to remove.</summary>
+    [Parameter(Mandatory = true, Position = 1, ParameterSetName = "Kind")]
+    [ValidateNotNullOrEmpty]
+    public string[] Name { get; set; } = [];
+
+    /// <summary>The namespace of the objects (namespaced kinds); the session's namespace when omitted.</summary>
+    [Parameter(ParameterSetName = "Kind")]
+    [ArgumentCompleter(typeof(NamespaceCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string? Namespace { get; set; }
+
+    /// <summary>An object to remove, from any Get-Kube cmdlet or ConvertFrom-KubeYaml.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "InputObject", ValueFromPipeline = true)]
+    public object? InputObject { get; set; }
+
+    /// <summary>Waits until each object is gone from the server.</summary>
+    [Parameter]
+    public SwitchParameter Wait { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        if (InputObject is not null)
+        {
+            if (ObjectJson.ToJson(InputObject) is not { } json || (string?)json["kind"] is not { } kind || GetKubeObjectCommand.NameOf(json) is not { Length: > 0 } name)
+            {
+                WriteError(new ErrorRecord(
+                    new KubeException(Messages.NotAKubernetesObject(InputObject.GetType().FullName ?? "object")),
+                    ErrorIds.NotAKubernetesObject, ErrorCategory.InvalidArgument, InputObject));
+                return;
+            }
+
+            Remove(ct => Connection.Resources.ResolveAsync((string?)json["apiVersion"] ?? "", kind, ct), name, (string?)json["metadata"]?["namespace"]);
+            return;
+        }
+
+        foreach (var name in Name)
+        {
+            Remove(ct => Connection.Resources.ResolveAsync(Kind, ct), name, Namespace);
+        }
+    }
+
+    private void Remove(Func<CancellationToken, Task<ApiResource>> resolve, string name, string? givenNamespace)
+    {
+        ApiResource? resource = null;
+        RunForItem(name, async (_, ct) => resource = await resolve(ct));
+        if (resource is null)
+        {
+            return;
+        }
+
+        var ns = resource.Namespaced ? givenNamespace ?? Connection.Namespace : null;
+        if (!ShouldProcess(Messages.ObjectTarget(resource.Label, ns, name), VerbsCommon.Remove))
+        {
+            return;
+        }
+
+        RunForItem(name, async (writer, ct) =>
+        {
+            await Connection.Client.DeleteAsync(resource, ns, name, ct);
+            if (!Wait)
+            {
+                return;
+            }
+
+            var progress = new ProgressRecord(1, Messages.RemoveActivity, Messages.WaitingForRemoval(Messages.ObjectTarget(resource.Label, ns, name)));
+            writer.Progress(progress);
+            while (true)
+            {
+                try
+                {
+                    await Connection.Client.GetAsync(resource, ns, name, ct);
+                }
+                catch (Exception e) when (KubeErrors.IsNotFound(e))
+                {
+                    break;
+                }
+
+                await Task.Delay(PollInterval, ct);
+            }
+
+            progress.RecordType = ProgressRecordType.Completed;
+            writer.Progress(progress);
+        });
+    }
+}
+
+/// <summary>
+/// Streams the changes to objects of any kind as KubeWatchEvent objects (ADDED for what exists
+/// first, then ADDED, MODIFIED and DELETED as they happen) until Ctrl+C or -Timeout.
+/// </summary>
+[Cmdlet(VerbsCommon.Watch, "KubeObject", DefaultParameterSetName = "Namespace", HelpUri = HelpLinks.KubeObject)]
+[OutputType(typeof(KubeWatchEvent))]
+public sealed class WatchKubeObjectCommand : KubeCmdlet
+{
+    /// <summary>The kind: its name, plural, singular or short name, optionally with ".group".</summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    [ArgumentCompleter(typeof(KindCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string Kind { get; set; } = "";
+
+    /// <summary>Watches only the object of this name.</summary>
+    [Parameter(Position = 1)]
+    [ValidateNotNullOrEmpty]
+    public string? Name { get; set; }
+
+    /// <summary>The namespace to watch (namespaced kinds); the session's namespace when omitted.</summary>
+    [Parameter(ParameterSetName = "Namespace")]
+    [ArgumentCompleter(typeof(NamespaceCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string? Namespace { get; set; }
+
+    /// <summary>Watches every namespace.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "AllNamespaces")]
+    public SwitchParameter AllNamespaces { get; set; }
+
+    /// <summary>Only objects whose labels match this label selector.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? LabelSelector { get; set; }
+
+    /// <summary>Stops after this many seconds; -1 (default) watches until Ctrl+C.</summary>
+    [Parameter]
+    [ValidateRange(-1, int.MaxValue)]
+    public int Timeout { get; set; } = -1;
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        RunForItem(Kind, async (writer, ct) =>
+        {
+            var resource = await Connection.Resources.ResolveAsync(Kind, ct);
+            var ns = resource.Namespaced && !AllNamespaces ? Namespace ?? Connection.Namespace : null;
+            using var watching = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            if (Timeout >= 0)
+            {
+                watching.CancelAfter(TimeSpan.FromSeconds(Timeout));
+            }
+
+            string? resourceVersion = null;
+            try
+            {
+                // The server ends each watch after its own timeout; the next one resumes where it stopped.
+                while (!watching.IsCancellationRequested)
+                {
+                    await foreach (var (type, json) in Connection.Client.WatchAsync(resource, ns, Name, LabelSelector, resourceVersion, null, watching.Token))
+                    {
+                        if (type == "ERROR")
+                        {
+                            throw new KubeException(Messages.WatchFailed((string?)json["message"] ?? json.ToJsonString()), null, ErrorIds.WatchFailed, ErrorCategory.ReadError);
+                        }
+
+                        resourceVersion = (string?)json["metadata"]?["resourceVersion"] ?? resourceVersion;
+                        if (type != "BOOKMARK")
+                        {
+                            var obj = ObjectJson.ToObject(json, resource.ApiVersion, resource.Kind);
+                            writer.Object(new KubeWatchEvent(type, obj, resource.Kind, GetKubeObjectCommand.NameOf(json), (string?)json["metadata"]?["namespace"]));
+                        }
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                // -Timeout ran out: the watch ends as the user asked.
+            }
+        });
+    }
+}
