@@ -1,40 +1,16 @@
-# The module as built: build.ps1 -Task Build lays it out in artifacts/KubePS/ and writes a copy of this
-# manifest there with the artifacts/KubePS/ prefix removed, so both `Import-Module ./KubePS.psd1` (repo
-# root) and `Import-Module artifacts/KubePS` load the same files.
+# Loads the module as build.ps1 -Task Build laid it out in artifacts/KubePS/ (its manifest is
+# src/KubePS.Module/KubePS.psd1), so `Import-Module ./KubePS.psd1` works from a clone. The module is
+# nested, not the root: its base folder stays artifacts/KubePS/, where its help and formats live.
 @{
-    RootModule           = 'artifacts/KubePS/KubePS.Module.dll'
     ModuleVersion        = '0.1.0'
-    GUID                 = '3f0d8a52-7c1e-4b7e-9a52-6d0b6f2e4c11'
+    GUID                 = '9b1f6c44-2d0e-4c53-8a7e-5f3e1d2b7a90'
     Author               = 'KubePS contributors'
-    Description          = 'Kubernetes re-done in C#, driven from PowerShell: a local cluster and cmdlets for its API.'
+    Description          = 'KubePS from a clone: loads artifacts/KubePS/KubePS.psd1.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
-    TypesToProcess       = @('artifacts/KubePS/Formats/KubePS.Types.ps1xml')
-    FormatsToProcess     = @('artifacts/KubePS/Formats/KubePS.Format.ps1xml')
-    CmdletsToExport      = @(
-        'Start-KubeCluster', 'Stop-KubeCluster', 'Connect-KubeCluster',
-        'Get-KubeNode',
-        'Get-KubePod', 'New-KubePod', 'Remove-KubePod', 'Get-KubeLog', 'Invoke-KubeCommand',
-        'Get-KubePodMetric', 'Get-KubeNodeMetric', 'Import-KubeImage',
-        'Get-KubeNamespace', 'New-KubeNamespace', 'Remove-KubeNamespace',
-        'Get-KubeConfigMap', 'New-KubeConfigMap', 'Set-KubeConfigMap', 'Remove-KubeConfigMap',
-        'Get-KubeSecret', 'New-KubeSecret', 'Set-KubeSecret', 'Remove-KubeSecret',
-        'Get-KubePersistentVolume', 'New-KubePersistentVolume', 'Set-KubePersistentVolume', 'Remove-KubePersistentVolume',
-        'Get-KubePersistentVolumeClaim', 'New-KubePersistentVolumeClaim', 'Set-KubePersistentVolumeClaim', 'Remove-KubePersistentVolumeClaim',
-        'Get-KubeDeployment', 'New-KubeDeployment', 'Set-KubeDeployment', 'Remove-KubeDeployment',
-        'Wait-KubeDeployment', 'Undo-KubeDeployment', 'Restart-KubeDeployment', 'Suspend-KubeDeployment', 'Resume-KubeDeployment',
-        'Get-KubeReplicaSet', 'Get-KubeEvent',
-        'Get-KubeStatefulSet', 'New-KubeStatefulSet', 'Set-KubeStatefulSet', 'Remove-KubeStatefulSet',
-        'Get-KubeDaemonSet', 'New-KubeDaemonSet', 'Set-KubeDaemonSet', 'Remove-KubeDaemonSet',
-        'Get-KubeJob', 'New-KubeJob', 'Set-KubeJob', 'Remove-KubeJob',
-        'Get-KubeCronJob', 'New-KubeCronJob', 'Set-KubeCronJob', 'Remove-KubeCronJob',
-        'Get-KubeService', 'New-KubeService', 'Set-KubeService', 'Remove-KubeService', 'Get-KubeEndpoints',
-        'Suspend-KubeNode', 'Resume-KubeNode',
-        'Get-KubeObject', 'Remove-KubeObject', 'Watch-KubeObject', 'Publish-KubeManifest', 'Export-KubeManifest',
-        'ConvertTo-KubeYaml', 'ConvertFrom-KubeYaml'
-    )
+    NestedModules        = @('artifacts/KubePS/KubePS.psd1')
+    CmdletsToExport      = '*'
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()
-    PrivateData          = @{ PSData = @{ Tags = @('Kubernetes', 'Containers', 'Docker') } }
 }

@@ -269,3 +269,21 @@ Describe 'Export-KubeManifest' {
         $refused[0].FullyQualifiedErrorId | Should -BeLike 'KubePS.NotAKubernetesObject,*'
     }
 }
+
+Describe 'Completion' {
+    It 'completes kinds, and names of any kind in the namespace already typed, through TabExpansion2' {
+        $line = 'Get-KubeObject -Kind Deplo'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain 'Deployment'
+        $line = 'Get-KubeObject -Kind ConfigMap -Namespace store -Name shop-'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('shop-settings')
+        $line = 'Remove-KubeDeployment -Namespace store -Name s'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('shop')
+        $line = 'Get-KubeConfigMap -Namespace '
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain 'store'
+    }
+
+    It 'offers nothing, and throws nothing, for a kind the server does not serve' {
+        $line = 'Get-KubeObject -Kind Gadget -Name x'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches | Should -BeNullOrEmpty
+    }
+}

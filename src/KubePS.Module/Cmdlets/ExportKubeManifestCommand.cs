@@ -12,6 +12,8 @@ namespace KubePS.Module.Cmdlets;
 /// annotation) is removed, so the result can be applied to another namespace or cluster. Writes the
 /// clean objects, or with -Path one multi-document YAML file.
 /// </summary>
+/// <example><code>Get-KubeDeployment web | Export-KubeManifest -Path ./web.yaml</code>Writes Deployment web as a manifest that Publish-KubeManifest or kubectl apply can recreate it from.</example>
+/// <example><code>Get-KubeConfigMap | Export-KubeManifest | ConvertTo-KubeYaml</code>Shows the namespace's ConfigMaps as clean YAML.</example>
 [Cmdlet(VerbsData.Export, "KubeManifest", SupportsShouldProcess = true, HelpUri = HelpLinks.ExportKubeManifest)]
 [OutputType(typeof(k8s.IKubernetesObject), typeof(PSObject))]
 public sealed class ExportKubeManifestCommand : PSCmdlet

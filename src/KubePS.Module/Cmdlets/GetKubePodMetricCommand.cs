@@ -55,6 +55,7 @@ public sealed class GetKubeNodeMetricCommand : KubeCmdlet
 {
     /// <summary>Names of the nodes; wildcards allowed. Every node when omitted.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(ObjectNameCompleter))]
     [SupportsWildcards]
     public string[]? Name { get; set; }
 

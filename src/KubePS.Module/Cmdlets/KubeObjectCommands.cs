@@ -11,6 +11,8 @@ namespace KubePS.Module.Cmdlets;
 /// short name ("Deployment", "deployments", "deploy", "deployments.apps"): built-in kinds as the
 /// module's typed objects, others (custom resources) as PSCustomObjects.
 /// </summary>
+/// <example><code>Get-KubeObject -Kind Lease -Namespace kube-node-lease</code>Gets the nodes' heartbeat Leases, a kind with no cmdlet of its own.</example>
+/// <example><code>Get-KubeObject deploy -AllNamespaces -LabelSelector app=web</code>Gets the Deployments labelled app=web in every namespace, by the short name kubectl uses.</example>
 [Cmdlet(VerbsCommon.Get, "KubeObject", DefaultParameterSetName = "Namespace", HelpUri = HelpLinks.KubeObject)]
 [OutputType(typeof(k8s.IKubernetesObject), typeof(PSObject))]
 public sealed class GetKubeObjectCommand : KubeCmdlet
@@ -24,6 +26,7 @@ public sealed class GetKubeObjectCommand : KubeCmdlet
     /// <summary>Names of the objects to get; wildcards select among all of them. All objects when omitted.</summary>
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(ObjectNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string[]? Name { get; set; }
 
@@ -94,6 +97,8 @@ public sealed class GetKubeObjectCommand : KubeCmdlet
 /// Removes objects of any kind: by -Kind and -Name, or objects piped from any Get-Kube cmdlet or
 /// ConvertFrom-KubeYaml. -Wait waits until each one is gone, not only marked for deletion.
 /// </summary>
+/// <example><code>Remove-KubeObject -Kind Lease -Name old-node -Namespace kube-node-lease</code>Removes one object of a kind that has no Remove- cmdlet of its own.</example>
+/// <example><code>Get-KubeConfigMap -Name 'test-*' | Remove-KubeObject -Confirm:$false -Wait</code>Removes the ConfigMaps whose names start with test- and waits until they are gone.</example>
 [Cmdlet(VerbsCommon.Remove, "KubeObject", SupportsShouldProcess = true, DefaultParameterSetName = "Kind", HelpUri = HelpLinks.KubeObject)]
 [OutputType(typeof(void))]
 public sealed class RemoveKubeObjectCommand : KubeCmdlet
@@ -108,6 +113,7 @@ public sealed class RemoveKubeObjectCommand : KubeCmdlet
 
     /// <summary>Names of the objects to remove.</summary>
     [Parameter(Mandatory = true, Position = 1, ParameterSetName = "Kind")]
+    [ArgumentCompleter(typeof(ObjectNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string[] Name { get; set; } = [];
 
@@ -197,6 +203,8 @@ public sealed class RemoveKubeObjectCommand : KubeCmdlet
 /// Streams the changes to objects of any kind as KubeWatchEvent objects (ADDED for what exists
 /// first, then ADDED, MODIFIED and DELETED as they happen) until Ctrl+C or -Timeout.
 /// </summary>
+/// <example><code>Watch-KubeObject -Kind Pod -Namespace shop</code>Shows each change to the pods of namespace shop as it happens, until Ctrl+C.</example>
+/// <example><code>Watch-KubeObject deployment web -Timeout 60 | Where-Object Type -eq MODIFIED</code>Collects a minute of changes to Deployment web.</example>
 [Cmdlet(VerbsCommon.Watch, "KubeObject", DefaultParameterSetName = "Namespace", HelpUri = HelpLinks.KubeObject)]
 [OutputType(typeof(KubeWatchEvent))]
 public sealed class WatchKubeObjectCommand : KubeCmdlet
@@ -209,6 +217,7 @@ public sealed class WatchKubeObjectCommand : KubeCmdlet
 
     /// <summary>Watches only the object of this name.</summary>
     [Parameter(Position = 1)]
+    [ArgumentCompleter(typeof(ObjectNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string? Name { get; set; }
 

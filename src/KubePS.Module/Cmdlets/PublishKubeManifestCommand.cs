@@ -13,6 +13,9 @@ namespace KubePS.Module.Cmdlets;
 /// first dry-run on the server, so -WhatIf shows what would be created, which fields would change,
 /// and what would be left alone, and nothing is applied from a batch with a manifest that does not parse.
 /// </summary>
+/// <example><code>Publish-KubeManifest -Path ./deploy -Recurse</code>Applies every .yaml, .yml and .json manifest under ./deploy, namespaces first, and reports each object as Created, Configured (with its changed fields) or Unchanged.</example>
+/// <example><code>Publish-KubeManifest -Path ./app.yaml -WhatIf</code>Shows what applying app.yaml would create and which fields it would change, changing nothing.</example>
+/// <example><code>Get-Content ./app.yaml -Raw | ConvertFrom-KubeYaml | Publish-KubeManifest -ServerSide -Force</code>Applies objects read from YAML with server-side apply, taking over fields other managers own.</example>
 [Cmdlet(VerbsData.Publish, "KubeManifest", SupportsShouldProcess = true, DefaultParameterSetName = "InputObject", HelpUri = HelpLinks.PublishKubeManifest)]
 [OutputType(typeof(KubeApplyResult))]
 public sealed class PublishKubeManifestCommand : KubeCmdlet

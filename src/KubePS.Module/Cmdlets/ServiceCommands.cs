@@ -70,6 +70,7 @@ public sealed class NewKubeServiceCommand : NewNamespacedKubeObjectCmdlet<V1Serv
     [ValidateNotNullOrEmpty]
     public string? TargetPort { get; set; }
 
+    /// <summary>How the Service is reached: ClusterIP (default), NodePort, LoadBalancer or ExternalName.</summary>
     [Parameter]
     [ValidateSet("ClusterIP", "NodePort", "LoadBalancer", "ExternalName")]
     public string Type { get; set; } = "ClusterIP";
@@ -79,6 +80,7 @@ public sealed class NewKubeServiceCommand : NewNamespacedKubeObjectCmdlet<V1Serv
     [ValidateRange(1, 65535)]
     public int? NodePort { get; set; }
 
+    /// <summary>The protocol of the ports: TCP (default) or UDP.</summary>
     [Parameter]
     [ValidateSet("TCP", "UDP")]
     public string Protocol { get; set; } = "TCP";
@@ -151,10 +153,12 @@ public sealed class SetKubeServiceCommand : SetNamespacedKubeObjectCmdlet<V1Serv
     [Parameter]
     public Hashtable? Selector { get; set; }
 
+    /// <summary>The new type: ClusterIP, NodePort or LoadBalancer.</summary>
     [Parameter]
     [ValidateSet("ClusterIP", "NodePort", "LoadBalancer")]
     public string? Type { get; set; }
 
+    /// <summary>The new NodePort of the first port (30000-32767).</summary>
     [Parameter]
     [ValidateRange(1, 65535)]
     public int? NodePort { get; set; }
