@@ -38,7 +38,9 @@ function Invoke-Build {
     dotnet publish src/KubePS.Module/KubePS.Module.csproj -c Release -o $ModuleFolder --nologo -v quiet
     dotnet publish src/KubePS.Engine/KubePS.Engine.csproj -c Release -o (Join-Path $ModuleFolder 'engine') --nologo -v quiet
     dotnet publish src/KubePS.NodeService/KubePS.NodeService.csproj -c Release -o (Join-Path $ModuleFolder 'node') --nologo -v quiet
-    # Help is generated from the cmdlets' documentation comments, in a child shell that imports the module.
+    # Views and type members of every kind come from the kind registry; help from the cmdlets'
+    # documentation comments, in a child shell that imports the module.
+    dotnet pwsh -NoProfile -NonInteractive -File src/KubePS.Module/Formats/Write-Formats.ps1 -ModuleFolder $ModuleFolder
     dotnet pwsh -NoProfile -NonInteractive -File src/KubePS.Module/Help/Write-ModuleHelp.ps1 -ModuleFolder $ModuleFolder
     foreach ($project in $TestProjects) {
         dotnet build $project --nologo -v quiet

@@ -24,6 +24,32 @@ Describe 'Get-KubePod' {
         [KubePS.Module.Formatting.Columns]::PodReady($pod) | Should -Be '1/1'
     }
 
+    It 'has kubectl''s columns as properties: Status filters with -eq and still holds the pod''s status fields' {
+        New-KubePod -Name broken -Image kubeps/busybox:1 -Command sh, -c, 'exit 3' -RestartPolicy Never | Out-Null
+        Wait-Until { (Get-KubePod -Name broken).Status.Phase -eq 'Failed' }
+
+        (Get-KubePod | Where-Object Status -eq Running).Name | Should -Be 'web'
+        $pod = Get-KubePod -Name web
+        "$($pod.Status)" | Should -Be 'Running'
+        $pod.Status.PodIP | Should -Match '^\d+\.\d+\.\d+\.\d+$'
+        $pod.Status.Phase | Should -Be 'Running'
+        $pod.Ready | Should -Be '1/1'
+        $pod.Restarts | Should -BeOfType ([long])
+        $pod.Node | Should -Be $node
+        $pod.Age | Should -BeOfType ([TimeSpan])
+        (Get-KubeNode | Where-Object Status -eq Ready).Name | Should -Be $node
+
+        Get-KubePod -Namespace default | Where-Object Status -eq Error | Remove-KubePod -Confirm:$false -Wait
+        (Get-KubePod).Name | Should -Be 'web'
+    }
+
+    It 'has a wide view with kubectl''s -o wide columns, and a view for kinds without a cmdlet' {
+        $wide = Get-KubePod -Name web | Format-Table -View Wide | Out-String -Width 200
+        $wide | Should -Match 'IP\s+NODE'
+        $wide | Should -Match ([regex]::Escape($node))
+        Get-KubeObject -Kind Lease -Namespace kube-node-lease | Format-Table | Out-String -Width 200 | Should -Match 'HOLDER'
+    }
+
     It 'matches names with wildcards' {
         (Get-KubePod -Name w*).Name | Should -Be 'web'
     }

@@ -8,8 +8,9 @@
     Description          = 'Kubernetes re-done in C#, driven from PowerShell: a local cluster and cmdlets for its API.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
-    TypesToProcess       = @('Formats/KubePS.Types.ps1xml')
-    FormatsToProcess     = @('Formats/KubePS.Format.ps1xml')
+    # The Kinds files are generated at build time from the kind registry (Formats/Write-Formats.ps1).
+    TypesToProcess       = @('Formats/KubePS.Kinds.Types.ps1xml')
+    FormatsToProcess     = @('Formats/KubePS.Format.ps1xml', 'Formats/KubePS.Kinds.Format.ps1xml')
     CmdletsToExport      = @(
         'Start-KubeCluster', 'Stop-KubeCluster', 'Connect-KubeCluster',
         'Get-KubeNode',

@@ -31,4 +31,23 @@ public static class Columns
     }
 
     public static string Age(V1ObjectMeta? metadata) => HumanDuration.Age(metadata?.CreationTimestamp, DateTime.UtcNow);
+
+    /// <summary>
+    /// Column <paramref name="index"/> as a property value: a whole number when the column shows one
+    /// (so Where-Object Restarts -gt 3 compares numbers), else the text kubectl shows.
+    /// </summary>
+    public static object Value(object item, int index)
+    {
+        var cell = Cell(item, index);
+        return cell.Length is > 0 and < 19 && cell.All(char.IsAsciiDigit) ? long.Parse(cell, System.Globalization.CultureInfo.InvariantCulture) : cell;
+    }
+
+    /// <summary>How long ago the object was created, for Where-Object Age -gt (New-TimeSpan -Days 7).</summary>
+    public static TimeSpan? AgeOf(V1ObjectMeta? metadata) => metadata?.CreationTimestamp is { } created ? DateTime.UtcNow - created.ToUniversalTime() : null;
+
+    public static void SetStatus(V1Pod pod, V1PodStatus? status) => pod.Status = status;
+
+    public static void SetStatus(V1Node node, V1NodeStatus? status) => node.Status = status;
+
+    public static void SetStatus(V1Namespace ns, V1NamespaceStatus? status) => ns.Status = status;
 }
