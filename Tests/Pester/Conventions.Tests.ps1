@@ -42,6 +42,14 @@ Describe '<Name>' -ForEach $cmdlets {
         }
     }
 
+    It 'takes -Context when it talks to the API' {
+        $offline = 'Start-KubeCluster', 'Stop-KubeCluster', 'Connect-KubeCluster', 'Disconnect-KubeCluster', 'Get-KubeContext',
+            'Set-KubeContext', 'ConvertTo-KubeYaml', 'ConvertFrom-KubeYaml', 'Export-KubeManifest'
+        if ($Name -notin $offline) {
+            $Command.Parameters.Keys | Should -Contain 'Context'
+        }
+    }
+
     It 'declares what it outputs' {
         $Command.OutputType | Should -Not -BeNullOrEmpty
     }

@@ -12,7 +12,8 @@
     TypesToProcess       = @('Formats/KubePS.Kinds.Types.ps1xml')
     FormatsToProcess     = @('Formats/KubePS.Format.ps1xml', 'Formats/KubePS.Kinds.Format.ps1xml')
     CmdletsToExport      = @(
-        'Start-KubeCluster', 'Stop-KubeCluster', 'Connect-KubeCluster',
+        'Start-KubeCluster', 'Stop-KubeCluster', 'Connect-KubeCluster', 'Disconnect-KubeCluster', 'Get-KubeCluster',
+        'Get-KubeContext', 'Set-KubeContext',
         'Get-KubeNode',
         'Get-KubePod', 'New-KubePod', 'Remove-KubePod', 'Get-KubeLog', 'Invoke-KubeCommand',
         'Get-KubePodMetric', 'Get-KubeNodeMetric', 'Import-KubeImage',

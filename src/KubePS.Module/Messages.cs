@@ -97,6 +97,10 @@ internal static class Messages
 
     public static string FileExists(string path) => $"The file {path} exists; -Force overwrites it.";
 
+    public const string NoKubeConfig = "No kubeconfig file: $env:KUBECONFIG names none that exists and ~/.kube/config does not exist. Pass -KubeConfig, or -Server and -Token.";
+
+    public const string NameOrNamespaceRequired = "Name a context, a namespace, or both.";
+
     public static string NotFoundAnywhere(string kind, string name) => $"{kind} \"{name}\" not found in any namespace";
 
     public static string NamespaceTarget(string name) => $"namespace {name}";

@@ -9,7 +9,7 @@ using KubePS.Module.Pipeline;
 namespace KubePS.Module.Cmdlets;
 
 /// <summary>The rollout cmdlets' shared shape: Deployments by name (or piped), in a namespace, each acted on in turn.</summary>
-public abstract class DeploymentActionCmdlet : KubeCmdlet
+public abstract class DeploymentActionCmdlet : KubeApiCmdlet
 {
     /// <summary>Names of the Deployments.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]

@@ -12,7 +12,7 @@ namespace KubePS.Module.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "KubeEvent", DefaultParameterSetName = "Namespace", HelpUri = HelpLinks.GetKubeEvent)]
 [OutputType(typeof(Corev1Event))]
-public sealed class GetKubeEventCommand : KubeCmdlet
+public sealed class GetKubeEventCommand : KubeApiCmdlet
 {
     /// <summary>The namespace to look in; the session's namespace (default) when omitted.</summary>
     [Parameter(ParameterSetName = "Namespace")]

@@ -7,7 +7,7 @@ namespace KubePS.Module.Cmdlets;
 /// <summary>Gets the log of a pod's container, one string per line; -Follow keeps streaming.</summary>
 [Cmdlet(VerbsCommon.Get, "KubeLog", HelpUri = HelpLinks.GetKubeLog)]
 [OutputType(typeof(string))]
-public sealed class GetKubeLogCommand : KubeCmdlet
+public sealed class GetKubeLogCommand : KubeApiCmdlet
 {
     /// <summary>The name of the pod.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]

@@ -8,7 +8,7 @@ namespace KubePS.Module.Cmdlets;
 /// Get-Kube&lt;Kind&gt; for every kind: all objects, objects by exact name (an error per missing name), or
 /// by wildcard (no error when nothing matches, as Get-Process does), narrowed by a label selector.
 /// </summary>
-public abstract class GetKubeObjectCmdlet<TObject> : KubeCmdlet
+public abstract class GetKubeObjectCmdlet<TObject> : KubeApiCmdlet
     where TObject : IKubernetesObject<V1ObjectMeta>
 {
     /// <summary>Names of the objects to get; wildcards select among all of them. All objects when omitted.</summary>

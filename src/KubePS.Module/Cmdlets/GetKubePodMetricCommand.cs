@@ -8,7 +8,7 @@ namespace KubePS.Module.Cmdlets;
 /// <summary>Gets the current CPU and memory use of pods' containers, from the metrics API (kubectl top pod).</summary>
 [Cmdlet(VerbsCommon.Get, "KubePodMetric", DefaultParameterSetName = "Namespace", HelpUri = HelpLinks.GetKubePodMetric)]
 [OutputType(typeof(KubePodMetric))]
-public sealed class GetKubePodMetricCommand : KubeCmdlet
+public sealed class GetKubePodMetricCommand : KubeApiCmdlet
 {
     /// <summary>Names of the pods; wildcards allowed. Every pod when omitted.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -51,7 +51,7 @@ public sealed class GetKubePodMetricCommand : KubeCmdlet
 /// <summary>Gets the current CPU and memory use of nodes, from the metrics API (kubectl top node).</summary>
 [Cmdlet(VerbsCommon.Get, "KubeNodeMetric", HelpUri = HelpLinks.GetKubeNodeMetric)]
 [OutputType(typeof(KubeNodeMetric))]
-public sealed class GetKubeNodeMetricCommand : KubeCmdlet
+public sealed class GetKubeNodeMetricCommand : KubeApiCmdlet
 {
     /// <summary>Names of the nodes; wildcards allowed. Every node when omitted.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]

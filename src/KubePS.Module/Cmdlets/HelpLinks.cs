@@ -32,5 +32,6 @@ internal static class HelpLinks
     public const string KubeObject = Base + "#get-kubeobject-remove-kubeobject-watch-kubeobject";
     public const string PublishKubeManifest = Base + "#publish-kubemanifest";
     public const string ExportKubeManifest = Base + "#export-kubemanifest";
+    public const string Contexts = Base + "#contexts";
     public const string KubeYaml = Base + "#convertto-kubeyaml-convertfrom-kubeyaml";
 }

@@ -12,7 +12,7 @@ namespace KubePS.Module.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsData.Import, "KubeImage", SupportsShouldProcess = true, HelpUri = HelpLinks.ImportKubeImage)]
 [OutputType(typeof(KubeImageImport))]
-public sealed class ImportKubeImageCommand : KubeCmdlet
+public sealed class ImportKubeImageCommand : KubeApiCmdlet
 {
     /// <summary>The image archive, as written by <c>docker save -o image.tar name:tag</c>.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]

@@ -12,7 +12,7 @@ namespace KubePS.Module.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "KubeCommand", HelpUri = HelpLinks.InvokeKubeCommand)]
 [OutputType(typeof(string))]
-public sealed class InvokeKubeCommandCommand : KubeCmdlet
+public sealed class InvokeKubeCommandCommand : KubeApiCmdlet
 {
     /// <summary>The name of the pod.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]

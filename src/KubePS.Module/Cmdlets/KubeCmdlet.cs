@@ -15,18 +15,42 @@ public abstract class KubeCmdlet : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource stopping = new();
 
-    /// <summary>The current connection; stops the cmdlet with KubePS.NotConnected when there is none.</summary>
-    protected static KubeConnection Connection => KubeSession.Current
-        ?? throw new KubeException(Messages.NotConnected, null, ErrorIds.NotConnected, ErrorCategory.ConnectionError);
+    /// <summary>
+    /// The connection this cmdlet uses: the session's, or the one of the context it names with
+    /// -Context; stops the cmdlet with KubePS.NotConnected when there is none.
+    /// </summary>
+    protected KubeConnection Connection => ContextName is { } context
+        ? KubeSession.ForContext(context)
+        : KubeSession.Current ?? throw new KubeException(Messages.NotConnected, null, ErrorIds.NotConnected, ErrorCategory.ConnectionError);
 
-    protected static IKubernetes Client => Connection.Client;
+    protected IKubernetes Client => Connection.Client;
+
+    /// <summary>The kubeconfig context the cmdlet was asked to use instead of the session's.</summary>
+    protected virtual string? ContextName => null;
 
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
-        if (RequiresConnection && KubeSession.Current is null)
+        if (!RequiresConnection)
         {
-            ThrowTerminatingError(KubeErrors.NotConnected());
+            return;
+        }
+
+        try
+        {
+            _ = Connection;
+        }
+        catch (k8s.Exceptions.KubeConfigException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, ErrorIds.KubeConfigInvalid, ErrorCategory.InvalidArgument, ContextName));
+        }
+        catch (FileNotFoundException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, ErrorIds.KubeConfigInvalid, ErrorCategory.ObjectNotFound, ContextName));
+        }
+        catch (KubeException e)
+        {
+            ThrowTerminatingError(KubeErrors.FromException(e, ContextName));
         }
     }
 

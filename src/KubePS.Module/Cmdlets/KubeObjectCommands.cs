@@ -15,7 +15,7 @@ namespace KubePS.Module.Cmdlets;
 /// <example><code>Get-KubeObject deploy -AllNamespaces -LabelSelector app=web</code>Gets the Deployments labelled app=web in every namespace, by the short name kubectl uses.</example>
 [Cmdlet(VerbsCommon.Get, "KubeObject", DefaultParameterSetName = "Namespace", HelpUri = HelpLinks.KubeObject)]
 [OutputType(typeof(k8s.IKubernetesObject), typeof(PSObject))]
-public sealed class GetKubeObjectCommand : KubeCmdlet
+public sealed class GetKubeObjectCommand : KubeApiCmdlet
 {
     /// <summary>The kind: its name, plural, singular or short name, optionally with ".group".</summary>
     [Parameter(Mandatory = true, Position = 0)]
@@ -101,7 +101,7 @@ public sealed class GetKubeObjectCommand : KubeCmdlet
 /// <example><code>Get-KubeConfigMap -Name 'test-*' | Remove-KubeObject -Confirm:$false -Wait</code>Removes the ConfigMaps whose names start with test- and waits until they are gone.</example>
 [Cmdlet(VerbsCommon.Remove, "KubeObject", SupportsShouldProcess = true, DefaultParameterSetName = "Kind", HelpUri = HelpLinks.KubeObject)]
 [OutputType(typeof(void))]
-public sealed class RemoveKubeObjectCommand : KubeCmdlet
+public sealed class RemoveKubeObjectCommand : KubeApiCmdlet
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
@@ -207,7 +207,7 @@ public sealed class RemoveKubeObjectCommand : KubeCmdlet
 /// <example><code>Watch-KubeObject deployment web -Timeout 60 | Where-Object Type -eq MODIFIED</code>Collects a minute of changes to Deployment web.</example>
 [Cmdlet(VerbsCommon.Watch, "KubeObject", DefaultParameterSetName = "Namespace", HelpUri = HelpLinks.KubeObject)]
 [OutputType(typeof(KubeWatchEvent))]
-public sealed class WatchKubeObjectCommand : KubeCmdlet
+public sealed class WatchKubeObjectCommand : KubeApiCmdlet
 {
     /// <summary>The kind: its name, plural, singular or short name, optionally with ".group".</summary>
     [Parameter(Mandatory = true, Position = 0)]

@@ -107,7 +107,7 @@ public abstract class RemoveNamespacedKubeObjectCmdlet<TObject> : RemoveKubeObje
 /// the parameters change that object and it replaces the stored one, so a 409 Conflict says someone
 /// changed the object since it was read.
 /// </summary>
-public abstract class SetKubeObjectCmdlet<TObject> : KubeCmdlet
+public abstract class SetKubeObjectCmdlet<TObject> : KubeApiCmdlet
     where TObject : class, IKubernetesObject<V1ObjectMeta>
 {
     private const int ConflictRetries = 5;

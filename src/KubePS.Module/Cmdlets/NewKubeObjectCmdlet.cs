@@ -5,7 +5,7 @@ using k8s.Models;
 namespace KubePS.Module.Cmdlets;
 
 /// <summary>New-Kube&lt;Kind&gt; for every kind: builds the object from the parameters and creates it.</summary>
-public abstract class NewKubeObjectCmdlet<TObject> : KubeCmdlet
+public abstract class NewKubeObjectCmdlet<TObject> : KubeApiCmdlet
     where TObject : IKubernetesObject<V1ObjectMeta>
 {
     /// <summary>The name of the new object (a DNS-1123 name: lower case letters, digits and '-').</summary>

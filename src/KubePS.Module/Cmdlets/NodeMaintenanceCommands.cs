@@ -9,7 +9,7 @@ using KubePS.Module.Pipeline;
 namespace KubePS.Module.Cmdlets;
 
 /// <summary>Cordons or uncordons nodes (<c>spec.unschedulable</c>), as kubectl cordon and uncordon do.</summary>
-public abstract class NodeScheduleCmdlet : KubeCmdlet
+public abstract class NodeScheduleCmdlet : KubeApiCmdlet
 {
     /// <summary>The nodes; objects from Get-KubeNode bind by their Name.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -140,7 +140,7 @@ public sealed class SuspendKubeNodeCommand : NodeScheduleCmdlet
     }
 
     // False while a disruption budget refuses (429); a pod already gone counts as evicted.
-    private static async Task<bool> TryEvictAsync(V1Pod pod, CancellationToken ct)
+    private async Task<bool> TryEvictAsync(V1Pod pod, CancellationToken ct)
     {
         try
         {
@@ -158,7 +158,7 @@ public sealed class SuspendKubeNodeCommand : NodeScheduleCmdlet
         }
     }
 
-    private static async Task<bool> ExistsAsync(V1Pod pod, CancellationToken ct)
+    private async Task<bool> ExistsAsync(V1Pod pod, CancellationToken ct)
     {
         try
         {

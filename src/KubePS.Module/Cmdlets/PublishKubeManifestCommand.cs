@@ -18,7 +18,7 @@ namespace KubePS.Module.Cmdlets;
 /// <example><code>Get-Content ./app.yaml -Raw | ConvertFrom-KubeYaml | Publish-KubeManifest -ServerSide -Force</code>Applies objects read from YAML with server-side apply, taking over fields other managers own.</example>
 [Cmdlet(VerbsData.Publish, "KubeManifest", SupportsShouldProcess = true, DefaultParameterSetName = "InputObject", HelpUri = HelpLinks.PublishKubeManifest)]
 [OutputType(typeof(KubeApplyResult))]
-public sealed class PublishKubeManifestCommand : KubeCmdlet
+public sealed class PublishKubeManifestCommand : KubeApiCmdlet
 {
     private readonly List<ManifestObject> _objects = [];
 

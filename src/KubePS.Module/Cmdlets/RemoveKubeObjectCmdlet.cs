@@ -9,7 +9,7 @@ namespace KubePS.Module.Cmdlets;
 /// Remove-Kube&lt;Kind&gt; for every kind. Deletion in Kubernetes is graceful: the server marks the
 /// object and it goes once its finalizers and node are done, so -Wait waits for it to be gone.
 /// </summary>
-public abstract class RemoveKubeObjectCmdlet<TObject> : KubeCmdlet
+public abstract class RemoveKubeObjectCmdlet<TObject> : KubeApiCmdlet
     where TObject : IKubernetesObject<V1ObjectMeta>
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);

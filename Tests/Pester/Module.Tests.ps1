@@ -287,3 +287,67 @@ Describe 'Completion' {
         (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches | Should -BeNullOrEmpty
     }
 }
+
+Describe 'Contexts' {
+    BeforeAll {
+        # A kubeconfig with a second context on the same cluster, whose default namespace is store.
+        $script:twoContexts = Join-Path $settings.DataPath 'two-contexts'
+        Copy-Item $kubeconfig $twoContexts
+        kubectl config --kubeconfig $twoContexts set-context shop --cluster=kubeps --user=kubeps-admin --namespace=store | Out-Null
+        $script:server = kubectl config --kubeconfig $kubeconfig view -o jsonpath='{.clusters[0].cluster.server}'
+        $script:token = kubectl config --kubeconfig $kubeconfig view --raw -o jsonpath='{.users[0].user.token}'
+        $script:ca = Join-Path $settings.DataPath 'ca.crt'
+        [IO.File]::WriteAllBytes($ca, [Convert]::FromBase64String((kubectl config --kubeconfig $kubeconfig view --raw -o jsonpath='{.clusters[0].cluster.certificate-authority-data}')))
+    }
+
+    AfterAll {
+        $env:KUBECONFIG = $null
+        Connect-KubeCluster $kubeconfig
+    }
+
+    It 'connects to the kubeconfig kubectl would read, and lists its contexts with the one in use' {
+        $env:KUBECONFIG = $twoContexts
+        Connect-KubeCluster
+        $cluster = Get-KubeCluster
+        $cluster.KubeConfig | Should -Be $twoContexts
+        $cluster.Context | Should -Be 'kubeps'
+        $cluster.Nodes | Should -Contain "$($settings.ClusterName)-node-1"
+        $contexts = Get-KubeContext
+        $contexts.Name | Should -Be @('kubeps', 'shop')
+        ($contexts | Where-Object Current).Name | Should -Be 'kubeps'
+        ($contexts | Where-Object Name -eq shop).Namespace | Should -Be 'store'
+    }
+
+    It 'runs one cmdlet in another context with -Context, in that context''s namespace, leaving the session as it was' {
+        (Get-KubeConfigMap -Context shop -Name shop-settings).Namespace | Should -Be 'store'
+        Get-KubeConfigMap -Name shop-settings -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        (Get-KubeCluster).Namespace | Should -Be 'default'
+        $line = 'Get-KubePod -Context sh'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('shop')
+    }
+
+    It 'switches the session''s context and its default namespace with Set-KubeContext' {
+        Set-KubeContext shop
+        (Get-KubeCluster).Namespace | Should -Be 'store'
+        (Get-KubeConfigMap -Name shop-settings).Data['mode'] | Should -Be 'fast'
+        (Get-KubeContext | Where-Object Current).Name | Should -Be 'shop'
+        Set-KubeContext -Namespace default
+        (Get-KubeCluster).Namespace | Should -Be 'default'
+        { Set-KubeContext -Name nowhere -ErrorAction Stop } | Should -Throw -ErrorId 'KubePS.KubeConfigInvalid,*'
+        (Get-KubeCluster).Context | Should -Be 'shop'
+    }
+
+    It 'connects by server, token and CA, refuses an unknown CA unless -SkipTlsVerify, and disconnects' {
+        Connect-KubeCluster -Server $server -Token $token -CertificateAuthority $ca -Namespace store
+        (Get-KubeCluster).KubeConfig | Should -BeNullOrEmpty
+        (Get-KubeConfigMap -Name shop-settings).Namespace | Should -Be 'store'
+
+        { Connect-KubeCluster -Server $server -Token $token -ErrorAction Stop } | Should -Throw -ErrorId 'KubePS.ConnectionFailed,*'
+        (Get-KubeCluster).Namespace | Should -Be 'store'
+        Connect-KubeCluster -Server $server -Token $token -SkipTlsVerify
+        (Get-KubeNamespace -Name store).Name | Should -Be 'store'
+
+        Disconnect-KubeCluster
+        { Get-KubePod -ErrorAction Stop } | Should -Throw -ErrorId 'KubePS.NotConnected,*'
+    }
+}
