@@ -36,6 +36,7 @@ $BusyboxApplets = 'sh sleep httpd wget nc cat echo ls ps env hostname true false
 function Invoke-Build {
     <# .SYNOPSIS Publishes the module, engine and node service into artifacts/KubePS and builds the tests. #>
     dotnet publish src/KubePS.Module/KubePS.Module.csproj -c Release -o $ModuleFolder --nologo -v quiet
+    dotnet publish src/KubePS.Module/LoadContext/KubePS.LoadContext.csproj -c Release -o $ModuleFolder --nologo -v quiet
     dotnet publish src/KubePS.Engine/KubePS.Engine.csproj -c Release -o (Join-Path $ModuleFolder 'engine') --nologo -v quiet
     dotnet publish src/KubePS.NodeService/KubePS.NodeService.csproj -c Release -o (Join-Path $ModuleFolder 'node') --nologo -v quiet
     # Views and type members of every kind come from the kind registry; help from the cmdlets'

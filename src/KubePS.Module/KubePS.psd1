@@ -1,7 +1,7 @@
 # The module's manifest. build.ps1 publishes it with the module into artifacts/KubePS/; KubePS.psd1 at
 # the repository root loads that copy, so `Import-Module ./KubePS.psd1` works from a clone.
 @{
-    RootModule           = 'KubePS.Module.dll'
+    RootModule           = 'KubePS.psm1'
     ModuleVersion        = '0.1.0'
     GUID                 = '3f0d8a52-7c1e-4b7e-9a52-6d0b6f2e4c11'
     Author               = 'KubePS contributors'
