@@ -288,6 +288,60 @@ Describe 'Completion' {
     }
 }
 
+Describe 'The example scripts in docs/examples' {
+    BeforeAll {
+        $script:examples = Join-Path $RepoRoot 'docs/examples'
+    }
+
+    It 'switches a Service from blue to green once green has rolled out' {
+        $service = @'
+apiVersion: v1
+kind: Service
+metadata: { name: bg, namespace: store }
+spec:
+  selector: { app: bg, track: blue }
+  ports: [ { port: 80, targetPort: 8080 } ]
+'@
+        $deployments = 'blue', 'green' | ForEach-Object { @"
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: bg-$_, namespace: store }
+spec:
+  replicas: 1
+  selector: { matchLabels: { app: bg, track: $_ } }
+  template:
+    metadata: { labels: { app: bg, track: $_ } }
+    spec:
+      containers: [ { name: main, image: kubeps/busybox:1, command: [ sleep, '3600' ] } ]
+"@ }
+        (@($service) + $deployments) -join "`n---`n" | ConvertFrom-KubeYaml | Publish-KubeManifest | Out-Null
+
+        $said = & (Join-Path $examples 'Switch-BlueGreen.ps1') -App bg -Namespace store -Image kubeps/busybox:1 -TimeoutSeconds 120
+        $said | Should -Be 'Service bg now sends traffic to bg-green.'
+        (Get-KubeService -Namespace store -Name bg).Spec.Selector['track'] | Should -Be 'green'
+        (Get-KubeDeployment -Namespace store -Name bg-green).Status.AvailableReplicas | Should -Be 1
+    }
+
+    It 'removes finished Jobs older than asked, and with -WhatIf only says so' {
+        New-KubeJob -Namespace store -Name done-job -Image kubeps/busybox:1 -Command sh, -c, 'true' | Out-Null
+        Wait-Until { (Get-KubeJob -Namespace store -Name done-job).Status.Succeeded -eq 1 } 60
+        & (Join-Path $examples 'Remove-FinishedJob.ps1') -OlderThan 0 -WhatIf
+        Get-KubeJob -Namespace store -Name done-job | Should -Not -BeNullOrEmpty
+        & (Join-Path $examples 'Remove-FinishedJob.ps1') -OlderThan 0
+        Get-KubeJob -Namespace store -Name done-job -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
+    It 'writes the nightly report of failed pods' {
+        New-KubePod -Namespace store -Name crashed -Image kubeps/busybox:1 -Command sh, -c, 'exit 2' -RestartPolicy Never | Out-Null
+        Wait-Until { (Get-KubePod -Namespace store -Name crashed).Status.Phase -eq 'Failed' } 60
+        $said = & (Join-Path $examples 'Send-FailedPodReport.ps1') -KubeConfig $kubeconfig -ReportFolder $settings.DataPath
+        $said | Should -Match '^\d+ failed pod\(s\); report in '
+        $rows = Import-Csv (Get-ChildItem (Join-Path $settings.DataPath 'failed-pods-*.csv')).FullName
+        ($rows | Where-Object Name -eq crashed).Status | Should -Be 'Error'
+        ($rows | Where-Object Name -eq crashed).Namespace | Should -Be 'store'
+    }
+}
+
 Describe 'Contexts' {
     BeforeAll {
         # A kubeconfig with a second context on the same cluster, whose default namespace is store.
