@@ -35,7 +35,7 @@ try {
     $list = @{ apiVersion = 'v1'; kind = 'List'; items = @(1..$Pods | ForEach-Object {
                 @{ apiVersion = 'v1'; kind = 'Pod'; metadata = @{ name = "bench-$_"; labels = @{ app = 'bench' } }
                     spec = @{ nodeSelector = @{ bench = 'nowhere' }; containers = @(@{ name = 'main'; image = 'kubeps/busybox:1' }) } } }) }
-    $list | ConvertTo-Json -Depth 10 | kubectl --kubeconfig $kubeconfig apply -f - | Out-Null
+    $list | ConvertTo-Json -Depth 10 | kubectl --kubeconfig $kubeconfig apply --validate=false -f - | Out-Null
     Wait-Until { (kubectl --kubeconfig $kubeconfig get pods -o name | Measure-Object).Count -ge $Pods } 120
 
     $first = (Measure-Command { Get-KubePod | Out-Null }).TotalMilliseconds
