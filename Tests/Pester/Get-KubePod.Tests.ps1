@@ -180,3 +180,67 @@ Describe 'New-KubeNamespace' {
         Get-KubeNamespace -Name team-a -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
     }
 }
+
+Describe 'Wait-KubePod and Set-KubePod' {
+    It 'waits until a piped pod is Ready and writes it' {
+        $pod = New-KubePod -Name waited -Image kubeps/busybox:1 -Command sh, -c, 'sleep 3600' | Wait-KubePod -Timeout 60
+        $pod.Name | Should -Be 'waited'
+        ($pod.Status.Conditions | Where-Object Type -eq Ready).Status | Should -Be 'True'
+    }
+
+    It 'ends with KubePS.PodFailed when the pod fails, and -Condition Finished accepts that' {
+        New-KubePod -Name fails -Image kubeps/busybox:1 -Command sh, -c, 'exit 4' -RestartPolicy Never | Out-Null
+        { Wait-KubePod fails -Timeout 60 -ErrorAction Stop } | Should -Throw -ErrorId 'KubePS.PodFailed,*'
+        (Wait-KubePod fails -Condition Finished -Timeout 60).Status.Phase | Should -Be 'Failed'
+    }
+
+    It 'ends with KubePS.Timeout, and waits for deletion with -Condition Deleted' {
+        { Wait-KubePod fails -Condition Running -Timeout 1 -ErrorAction Stop } | Should -Throw -ErrorId 'KubePS.PodFailed,*'
+        # No node has the label it asks for, so it stays Pending.
+        "apiVersion: v1`nkind: Pod`nmetadata: { name: stuck }`nspec: { nodeSelector: { disk: none }, containers: [ { name: main, image: kubeps/busybox:1 } ] }" |
+            ConvertFrom-KubeYaml | Publish-KubeManifest | Out-Null
+        { Wait-KubePod stuck -Timeout 1 -ErrorAction Stop } | Should -Throw -ErrorId 'KubePS.Timeout,*'
+        Remove-KubePod stuck, fails
+        Wait-KubePod stuck, fails -Condition Deleted -Timeout 60
+        Get-KubePod -Name stuck, fails -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
+    It 'relabels a running pod, and names the containers when -Container names none of them' {
+        Get-KubePod waited | Set-KubePod -Labels @{ app = 'relabelled' } -PassThru | Select-Object -ExpandProperty Name | Should -Be 'waited'
+        (kubectl --kubeconfig $cluster.KubeConfig get pod waited -o jsonpath='{.metadata.labels.app}') | Should -Be 'relabelled'
+        { Set-KubePod waited -Image kubeps/busybox:1 -Container nope -ErrorAction Stop } | Should -Throw -ErrorId 'KubePS.ContainerNotFound,*'
+    }
+}
+
+Describe 'Nodes, namespaces and ReplicaSets' {
+    It 'taints a node as kubectl would, refuses a malformed taint, and removes taints' {
+        Set-KubeNode $node -Taint 'dedicated=test:PreferNoSchedule'
+        (kubectl --kubeconfig $cluster.KubeConfig get node $node -o jsonpath='{.spec.taints[0].key}={.spec.taints[0].value}:{.spec.taints[0].effect}') |
+            Should -Be 'dedicated=test:PreferNoSchedule'
+        { Set-KubeNode $node -Taint 'dedicated=test' -ErrorAction Stop } | Should -Throw -ErrorId 'KubePS.Invalid,*'
+        Set-KubeNode $node -Taint @()
+        (Get-KubeNode $node).Spec.Taints | Should -BeNullOrEmpty
+    }
+
+    It 'registers a node ahead of its node service, and removes it' {
+        New-KubeNode -Name "$($settings.ClusterName)-ghost" -Labels @{ zone = 'edge' } | Out-Null
+        (Get-KubeNode -LabelSelector zone=edge).Name | Should -Be "$($settings.ClusterName)-ghost"
+        Remove-KubeNode "$($settings.ClusterName)-ghost" -Confirm:$false -Wait
+        Get-KubeNode -LabelSelector zone=edge | Should -BeNullOrEmpty
+    }
+
+    It 'relabels a namespace' {
+        Set-KubeNamespace default -Labels @{ team = 'platform' }
+        (Get-KubeNamespace default).Metadata.Labels['team'] | Should -Be 'platform'
+    }
+
+    It 'creates, scales and removes a ReplicaSet of its own, with its pods' {
+        New-KubeReplicaSet -Name rs -Image kubeps/busybox:1 -Command sh, -c, 'sleep 3600' -Replicas 2 | Out-Null
+        Wait-Until { (Get-KubePod -LabelSelector app=rs).Count -eq 2 }
+        Set-KubeReplicaSet rs -Replicas 1
+        Wait-Until { @(Get-KubePod -LabelSelector app=rs | Where-Object { -not $_.Metadata.DeletionTimestamp }).Count -eq 1 }
+        (Get-KubeReplicaSet rs).Spec.Replicas | Should -Be 1
+        Remove-KubeReplicaSet rs -Wait
+        Wait-Until { -not (Get-KubePod -LabelSelector app=rs) } 60
+    }
+}

@@ -101,6 +101,16 @@ internal static class Messages
 
     public const string NameOrNamespaceRequired = "Name a context, a namespace, or both.";
 
+    public static string ImportActivity(string file) => $"Loading {file} into the nodes";
+
+    public static string ImportStatus(string node, int done, int total) => $"node {node} ({done + 1} of {total})";
+
+    public static string InvalidTaint(string text) => $"\"{text}\" is not a taint: write key=value:Effect or key:Effect, Effect one of NoSchedule, PreferNoSchedule, NoExecute.";
+
+    public static string WaitPodActivity(string ns, string name, string condition) => $"Waiting for pod {ns}/{name} to be {condition}";
+
+    public static string PodFailed(string ns, string name, string status) => $"Pod {ns}/{name} failed ({status}).";
+
     public static string NotFoundAnywhere(string kind, string name) => $"{kind} \"{name}\" not found in any namespace";
 
     public static string NamespaceTarget(string name) => $"namespace {name}";

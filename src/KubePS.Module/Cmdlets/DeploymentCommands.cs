@@ -99,20 +99,3 @@ public sealed class RemoveKubeDeploymentCommand : RemoveNamespacedKubeObjectCmdl
     protected override Task<V1Deployment> ReadAsync(string name, CancellationToken ct) =>
         Client.AppsV1.ReadNamespacedDeploymentAsync(name, EffectiveNamespace, cancellationToken: ct);
 }
-
-/// <summary>Gets ReplicaSets, the revisions of Deployments among them.</summary>
-[Cmdlet(VerbsCommon.Get, "KubeReplicaSet", DefaultParameterSetName = "Namespace", HelpUri = HelpLinks.Deployment)]
-[OutputType(typeof(V1ReplicaSet))]
-public sealed class GetKubeReplicaSetCommand : GetNamespacedKubeObjectCmdlet<V1ReplicaSet>
-{
-    protected override string Kind => "replicasets";
-
-    protected override async Task<IList<V1ReplicaSet>> ListInAsync(string ns, string? labelSelector, CancellationToken ct) =>
-        (await Client.AppsV1.ListNamespacedReplicaSetAsync(ns, labelSelector: labelSelector, cancellationToken: ct)).Items;
-
-    protected override async Task<IList<V1ReplicaSet>> ListEverywhereAsync(string? labelSelector, CancellationToken ct) =>
-        (await Client.AppsV1.ListReplicaSetForAllNamespacesAsync(labelSelector: labelSelector, cancellationToken: ct)).Items;
-
-    protected override Task<V1ReplicaSet> ReadInAsync(string ns, string name, CancellationToken ct) =>
-        Client.AppsV1.ReadNamespacedReplicaSetAsync(name, ns, cancellationToken: ct);
-}

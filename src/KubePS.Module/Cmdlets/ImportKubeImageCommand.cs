@@ -44,8 +44,13 @@ public sealed class ImportKubeImageCommand : KubeApiCmdlet
         {
             var nodes = Node ?? (await Client.CoreV1.ListNodeAsync(cancellationToken: ct)).Items.Select(n => n.Metadata.Name).ToArray();
             var kubernetes = (Kubernetes)Client;
-            foreach (var node in nodes)
+            var progress = new ProgressRecord(4, Messages.ImportActivity(System.IO.Path.GetFileName(path)), path);
+            for (var i = 0; i < nodes.Length; i++)
             {
+                var node = nodes[i];
+                progress.StatusDescription = Messages.ImportStatus(node, i, nodes.Length);
+                progress.PercentComplete = i * 100 / nodes.Length;
+                writer.Progress(progress);
                 await using var archive = File.OpenRead(path);
                 using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(kubernetes.BaseUri, $"api/v1/nodes/{Uri.EscapeDataString(node)}/proxy/images/load"))
                 {
@@ -64,6 +69,9 @@ public sealed class ImportKubeImageCommand : KubeApiCmdlet
                 var images = JsonDocument.Parse(body).RootElement.GetProperty("images").EnumerateArray().Select(i => i.GetString() ?? "").ToArray();
                 writer.Object(new KubeImageImport(node, path, images));
             }
+
+            progress.RecordType = ProgressRecordType.Completed;
+            writer.Progress(progress);
         });
     }
 }

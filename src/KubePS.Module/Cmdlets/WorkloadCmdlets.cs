@@ -94,15 +94,16 @@ public abstract class SetWorkloadCmdlet<TObject> : SetNamespacedKubeObjectCmdlet
     {
         if (Image is not null)
         {
-            SetImage(TemplateOf(current), Image, Container);
+            SetImage(TemplateOf(current).Spec, Image, Container);
         }
 
         ChangeWorkload(current);
     }
 
-    private static void SetImage(V1PodTemplateSpec template, string image, string? container)
+    /// <summary>Sets the image of the container named <paramref name="container"/>, or of the only one.</summary>
+    internal static void SetImage(V1PodSpec pod, string image, string? container)
     {
-        var containers = template.Spec.Containers;
+        var containers = pod.Containers;
         var target = container is null
             ? containers.Count == 1 ? containers[0] : null
             : containers.FirstOrDefault(c => c.Name == container);

@@ -28,6 +28,7 @@ public static class ErrorIds
     public const string NotAKubernetesObject = "KubePS.NotAKubernetesObject";
     public const string ManifestNotFound = "KubePS.ManifestNotFound";
     public const string FileExists = "KubePS.FileExists";
+    public const string PodFailed = "KubePS.PodFailed";
     public const string UnknownKind = "KubePS.UnknownKind";
     public const string WatchFailed = "KubePS.WatchFailed";
 }
