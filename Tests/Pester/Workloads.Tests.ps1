@@ -100,3 +100,43 @@ Describe 'Remove-KubeNamespace' {
         Get-KubeReplicaSet -AllNamespaces | Where-Object { $_.Metadata.NamespaceProperty -eq 'scratch' } | Should -BeNullOrEmpty
     }
 }
+
+Describe 'HorizontalPodAutoscalers, ResourceQuotas and LimitRanges' {
+    BeforeAll {
+        $kubeconfig = Join-Path $settings.DataPath 'kubeconfig'
+    }
+
+    It 'creates, changes and removes an autoscaler as kubectl autoscale would' {
+        New-KubeDeployment -Name scaled -Image kubeps/busybox:1 -Command sh, -c, 'sleep 3600' | Out-Null
+        $hpa = New-KubeHorizontalPodAutoscaler -Name scaled -Deployment scaled -Min 1 -Max 3 -CpuPercent 50
+        $hpa.Spec.ScaleTargetRef.Kind | Should -Be 'Deployment'
+        (kubectl --kubeconfig $kubeconfig get hpa scaled -o jsonpath='{.spec.maxReplicas} {.spec.metrics[0].resource.target.averageUtilization}') | Should -Be '3 50'
+
+        Set-KubeHorizontalPodAutoscaler scaled -Max 5 -MemoryPercent 70
+        $changed = Get-KubeHorizontalPodAutoscaler scaled
+        $changed.Spec.MaxReplicas | Should -Be 5
+        $changed.Spec.Metrics.Resource.Name | Should -Be 'memory'
+        Remove-KubeHorizontalPodAutoscaler scaled -Wait
+        Get-KubeHorizontalPodAutoscaler -Name scaled -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
+    It 'creates a quota whose table shows used and hard amounts, and changes its limits' {
+        New-KubeResourceQuota -Name caps -Hard @{ pods = 20; 'requests.cpu' = '2'; 'limits.memory' = '4Gi' } | Out-Null
+        (kubectl --kubeconfig $kubeconfig get resourcequota caps -o jsonpath='{.spec.hard.pods}') | Should -Be '20'
+        $quota = Get-KubeResourceQuota caps
+        $quota.Request | Should -Match 'pods: \d+/20'
+        $quota.Limit | Should -Match 'limits.memory: .+/4Gi'
+        Set-KubeResourceQuota caps -Hard @{ pods = 30 }
+        (Get-KubeResourceQuota caps).Spec.Hard.Keys | Should -Be @('pods')
+        Remove-KubeResourceQuota caps -Wait
+    }
+
+    It 'creates a LimitRange with container defaults, and removes it' {
+        New-KubeLimitRange -Name defaults -Default @{ cpu = '500m'; memory = '256Mi' } -DefaultRequest @{ cpu = '100m' } -Max @{ cpu = '2' } | Out-Null
+        (kubectl --kubeconfig $kubeconfig get limitrange defaults -o jsonpath='{.spec.limits[0].type} {.spec.limits[0].default.cpu} {.spec.limits[0].defaultRequest.cpu} {.spec.limits[0].max.cpu}') |
+            Should -Be 'Container 500m 100m 2'
+        (Get-KubeLimitRange defaults).Spec.Limits[0].DefaultProperty['memory'].ToString() | Should -Be '256Mi'
+        Remove-KubeLimitRange defaults -Wait
+        Get-KubeLimitRange | Should -BeNullOrEmpty
+    }
+}

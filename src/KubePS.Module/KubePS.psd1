@@ -31,6 +31,9 @@
         'Get-KubeCronJob', 'New-KubeCronJob', 'Set-KubeCronJob', 'Remove-KubeCronJob',
         'Get-KubeService', 'New-KubeService', 'Set-KubeService', 'Remove-KubeService', 'Get-KubeEndpoints',
         'Suspend-KubeNode', 'Resume-KubeNode',
+        'Get-KubeHorizontalPodAutoscaler', 'New-KubeHorizontalPodAutoscaler', 'Set-KubeHorizontalPodAutoscaler', 'Remove-KubeHorizontalPodAutoscaler',
+        'Get-KubeResourceQuota', 'New-KubeResourceQuota', 'Set-KubeResourceQuota', 'Remove-KubeResourceQuota',
+        'Get-KubeLimitRange', 'New-KubeLimitRange', 'Set-KubeLimitRange', 'Remove-KubeLimitRange',
         'Get-KubeObject', 'Remove-KubeObject', 'Watch-KubeObject', 'Publish-KubeManifest', 'Export-KubeManifest',
         'ConvertTo-KubeYaml', 'ConvertFrom-KubeYaml'
     )

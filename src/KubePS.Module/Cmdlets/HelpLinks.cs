@@ -33,5 +33,7 @@ internal static class HelpLinks
     public const string PublishKubeManifest = Base + "#publish-kubemanifest";
     public const string ExportKubeManifest = Base + "#export-kubemanifest";
     public const string Contexts = Base + "#contexts";
+    public const string Autoscaling = Base + "#horizontalpodautoscalers";
+    public const string ResourceLimits = Base + "#resourcequotas-and-limitranges";
     public const string KubeYaml = Base + "#convertto-kubeyaml-convertfrom-kubeyaml";
 }

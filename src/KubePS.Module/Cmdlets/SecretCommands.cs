@@ -97,6 +97,12 @@ internal static class Values
         table.Cast<DictionaryEntry>().ToDictionary(
             e => LanguagePrimitives.ConvertTo<string>(e.Key), e => LanguagePrimitives.ConvertTo<string>(e.Value), StringComparer.Ordinal);
 
+    /// <summary>Resource amounts (2, '500m', '1Gi') by resource name, as Kubernetes quantities.</summary>
+    public static Dictionary<string, ResourceQuantity> Quantities(Hashtable table) =>
+        Strings(table).ToDictionary(e => e.Key, e => new ResourceQuantity(e.Value), StringComparer.Ordinal);
+
+    public static Dictionary<string, ResourceQuantity>? QuantitiesOrNull(Hashtable? table) => table is null ? null : Quantities(table);
+
     public static Dictionary<string, byte[]> Bytes(Hashtable table) =>
         table.Cast<DictionaryEntry>().ToDictionary(
             e => LanguagePrimitives.ConvertTo<string>(e.Key),
