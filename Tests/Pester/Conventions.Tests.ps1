@@ -50,6 +50,12 @@ Describe '<Name>' -ForEach $cmdlets {
         }
     }
 
+    It 'takes a whole object by value when it creates one' {
+        if ($Command.Verb -eq 'New') {
+            $Command.Parameters['InputObject'].ParameterSets.Values.ValueFromPipeline | Should -Contain $true
+        }
+    }
+
     It 'declares what it outputs' {
         $Command.OutputType | Should -Not -BeNullOrEmpty
     }

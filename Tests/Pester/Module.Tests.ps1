@@ -288,6 +288,38 @@ Describe 'Completion' {
     }
 }
 
+Describe 'New-Kube cmdlets from whole objects' {
+    It 'copies an object piped from a Get-Kube cmdlet into another namespace, without its server fields' {
+        $original = Get-KubeConfigMap -Namespace store -Name shop-settings
+        $copy = $original | New-KubeConfigMap -Namespace default -Name settings-copy
+        $copy.Name | Should -Be 'settings-copy'
+        $copy.Namespace | Should -Be 'default'
+        $copy.Data['retries'] | Should -Be '3'
+        $copy.Metadata.Uid | Should -Not -Be $original.Metadata.Uid
+    }
+
+    It 'creates what ConvertFrom-KubeYaml read, with no simple parameters needed' {
+        $created = $manifest | ConvertFrom-KubeYaml | Where-Object Kind -eq Deployment | New-KubeDeployment -Namespace store -ErrorAction Stop
+        $created.Name | Should -Be 'yaml-web'
+        (Get-KubeDeployment -Namespace store -Name yaml-web).Spec.Replicas | Should -Be 2
+        (Get-Command New-KubeDeployment).DefaultParameterSet | Should -Be 'Parameters'
+    }
+
+    It 'takes a hashtable shaped like the manifest, named by -Name, with -Labels added' {
+        $made = New-KubeConfigMap -Name from-table -InputObject @{ data = @{ a = '1' }; metadata = @{ labels = @{ source = 'table' } } } -Labels @{ extra = 'yes' }
+        $made.Data['a'] | Should -Be '1'
+        $made.Metadata.Labels['source'] | Should -Be 'table'
+        $made.Metadata.Labels['extra'] | Should -Be 'yes'
+    }
+
+    It 'refuses an object of another kind' {
+        Get-KubeConfigMap -Namespace store -Name shop-settings | New-KubeSecret -Namespace default -ErrorVariable refused -ErrorAction SilentlyContinue
+        $refused[0].FullyQualifiedErrorId | Should -BeLike 'KubePS.Invalid,*'
+        $refused[0].Exception.Message | Should -Be 'The object is a ConfigMap; this cmdlet creates a Secret.'
+        Get-KubeSecret -Name shop-settings -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+}
+
 Describe 'The example scripts in docs/examples' {
     BeforeAll {
         $script:examples = Join-Path $RepoRoot 'docs/examples'

@@ -111,6 +111,8 @@ internal static class Messages
 
     public static string PodFailed(string ns, string name, string status) => $"Pod {ns}/{name} failed ({status}).";
 
+    public static string WrongKind(string given, string expected) => $"The object is a {given}; this cmdlet creates a {expected}.";
+
     public static string NotFoundAnywhere(string kind, string name) => $"{kind} \"{name}\" not found in any namespace";
 
     public static string NamespaceTarget(string name) => $"namespace {name}";

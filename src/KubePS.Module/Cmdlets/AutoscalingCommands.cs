@@ -52,7 +52,9 @@ public sealed class NewKubeHorizontalPodAutoscalerCommand : NewNamespacedKubeObj
     public int Min { get; set; } = 1;
 
     /// <summary>The most replicas.</summary>
-    [Parameter(Mandatory = true)]
+    [Parameter(Mandatory = true, ParameterSetName = "Deployment")]
+    [Parameter(Mandatory = true, ParameterSetName = "StatefulSet")]
+    [Parameter(Mandatory = true, ParameterSetName = "ReplicaSet")]
     [ValidateRange(1, int.MaxValue)]
     public int Max { get; set; }
 

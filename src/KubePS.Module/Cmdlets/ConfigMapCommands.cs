@@ -23,7 +23,7 @@ public sealed class GetKubeConfigMapCommand : GetNamespacedKubeObjectCmdlet<V1Co
 }
 
 /// <summary>Creates a ConfigMap from a hashtable of keys and values.</summary>
-[Cmdlet(VerbsCommon.New, "KubeConfigMap", SupportsShouldProcess = true, HelpUri = HelpLinks.ConfigMap)]
+[Cmdlet(VerbsCommon.New, "KubeConfigMap", SupportsShouldProcess = true, DefaultParameterSetName = ParameterSets.Parameters, HelpUri = HelpLinks.ConfigMap)]
 [OutputType(typeof(V1ConfigMap))]
 public sealed class NewKubeConfigMapCommand : NewNamespacedKubeObjectCmdlet<V1ConfigMap>
 {

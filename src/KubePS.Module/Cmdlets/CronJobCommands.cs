@@ -22,12 +22,12 @@ public sealed class GetKubeCronJobCommand : GetNamespacedKubeObjectCmdlet<V1Cron
 }
 
 /// <summary>Creates a CronJob that starts a Job of one container on a cron -Schedule, e.g. '*/5 * * * *' or '@hourly'.</summary>
-[Cmdlet(VerbsCommon.New, "KubeCronJob", SupportsShouldProcess = true, HelpUri = HelpLinks.Workloads)]
+[Cmdlet(VerbsCommon.New, "KubeCronJob", SupportsShouldProcess = true, DefaultParameterSetName = ParameterSets.Parameters, HelpUri = HelpLinks.Workloads)]
 [OutputType(typeof(V1CronJob))]
 public sealed class NewKubeCronJobCommand : NewWorkloadCmdlet<V1CronJob>
 {
     /// <summary>Five cron fields (minute hour day-of-month month day-of-week) or a macro such as @daily.</summary>
-    [Parameter(Mandatory = true)]
+    [Parameter(Mandatory = true, ParameterSetName = ParameterSets.Parameters)]
     [ValidateNotNullOrEmpty]
     public string Schedule { get; set; } = "";
 

@@ -23,7 +23,7 @@ public sealed class GetKubeDaemonSetCommand : GetNamespacedKubeObjectCmdlet<V1Da
 }
 
 /// <summary>Creates a DaemonSet: one pod on every node, or on the nodes whose labels match -NodeSelector.</summary>
-[Cmdlet(VerbsCommon.New, "KubeDaemonSet", SupportsShouldProcess = true, HelpUri = HelpLinks.Workloads)]
+[Cmdlet(VerbsCommon.New, "KubeDaemonSet", SupportsShouldProcess = true, DefaultParameterSetName = ParameterSets.Parameters, HelpUri = HelpLinks.Workloads)]
 [OutputType(typeof(V1DaemonSet))]
 public sealed class NewKubeDaemonSetCommand : NewWorkloadCmdlet<V1DaemonSet>
 {

@@ -22,7 +22,7 @@ public sealed class GetKubeDeploymentCommand : GetNamespacedKubeObjectCmdlet<V1D
 }
 
 /// <summary>Creates a Deployment of one container, its pods labelled app=&lt;name&gt; unless -Labels says otherwise.</summary>
-[Cmdlet(VerbsCommon.New, "KubeDeployment", SupportsShouldProcess = true, HelpUri = HelpLinks.Deployment)]
+[Cmdlet(VerbsCommon.New, "KubeDeployment", SupportsShouldProcess = true, DefaultParameterSetName = ParameterSets.Parameters, HelpUri = HelpLinks.Deployment)]
 [OutputType(typeof(V1Deployment))]
 public sealed class NewKubeDeploymentCommand : NewWorkloadCmdlet<V1Deployment>
 {

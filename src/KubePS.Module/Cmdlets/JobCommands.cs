@@ -22,7 +22,7 @@ public sealed class GetKubeJobCommand : GetNamespacedKubeObjectCmdlet<V1Job>
 }
 
 /// <summary>Creates a Job that runs its pods until -Completions of them succeed, at most -Parallelism at a time.</summary>
-[Cmdlet(VerbsCommon.New, "KubeJob", SupportsShouldProcess = true, HelpUri = HelpLinks.Workloads)]
+[Cmdlet(VerbsCommon.New, "KubeJob", SupportsShouldProcess = true, DefaultParameterSetName = ParameterSets.Parameters, HelpUri = HelpLinks.Workloads)]
 [OutputType(typeof(V1Job))]
 public sealed class NewKubeJobCommand : NewWorkloadCmdlet<V1Job>
 {

@@ -73,9 +73,12 @@ public abstract class NewNamespacedKubeObjectCmdlet<TObject> : NewKubeObjectCmdl
     /// <inheritdoc />
     protected override TObject Build(V1ObjectMeta metadata)
     {
-        metadata.NamespaceProperty = EffectiveNamespace;
+        SetScope(metadata);
         return BuildIn(metadata);
     }
+
+    /// <inheritdoc />
+    protected override void SetScope(V1ObjectMeta metadata) => metadata.NamespaceProperty = EffectiveNamespace;
 
     /// <inheritdoc />
     protected override Task<TObject> CreateAsync(TObject item, CancellationToken cancellationToken) =>

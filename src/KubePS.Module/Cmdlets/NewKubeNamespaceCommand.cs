@@ -5,7 +5,7 @@ using k8s.Models;
 namespace KubePS.Module.Cmdlets;
 
 /// <summary>Creates a namespace.</summary>
-[Cmdlet(VerbsCommon.New, "KubeNamespace", SupportsShouldProcess = true, HelpUri = HelpLinks.NewKubeNamespace)]
+[Cmdlet(VerbsCommon.New, "KubeNamespace", SupportsShouldProcess = true, DefaultParameterSetName = ParameterSets.Parameters, HelpUri = HelpLinks.NewKubeNamespace)]
 [OutputType(typeof(V1Namespace))]
 public sealed class NewKubeNamespaceCommand : NewKubeObjectCmdlet<V1Namespace>
 {

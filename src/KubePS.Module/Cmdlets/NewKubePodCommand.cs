@@ -6,12 +6,12 @@ using KubePS.Module.Completion;
 namespace KubePS.Module.Cmdlets;
 
 /// <summary>Creates a pod with one container.</summary>
-[Cmdlet(VerbsCommon.New, "KubePod", SupportsShouldProcess = true, HelpUri = HelpLinks.NewKubePod)]
+[Cmdlet(VerbsCommon.New, "KubePod", SupportsShouldProcess = true, DefaultParameterSetName = ParameterSets.Parameters, HelpUri = HelpLinks.NewKubePod)]
 [OutputType(typeof(V1Pod))]
 public sealed class NewKubePodCommand : NewNamespacedKubeObjectCmdlet<V1Pod>
 {
     /// <summary>The container image, e.g. kubeps/busybox:1.</summary>
-    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, ParameterSetName = ParameterSets.Parameters, Position = 1)]
     [ValidateNotNullOrEmpty]
     public string Image { get; set; } = "";
 

@@ -22,12 +22,12 @@ public sealed class GetKubePersistentVolumeClaimCommand : GetNamespacedKubeObjec
 }
 
 /// <summary>Creates a PersistentVolumeClaim; without -StorageClass the cluster's default class provisions it.</summary>
-[Cmdlet(VerbsCommon.New, "KubePersistentVolumeClaim", SupportsShouldProcess = true, HelpUri = HelpLinks.PersistentVolumeClaim)]
+[Cmdlet(VerbsCommon.New, "KubePersistentVolumeClaim", SupportsShouldProcess = true, DefaultParameterSetName = ParameterSets.Parameters, HelpUri = HelpLinks.PersistentVolumeClaim)]
 [OutputType(typeof(V1PersistentVolumeClaim))]
 public sealed class NewKubePersistentVolumeClaimCommand : NewNamespacedKubeObjectCmdlet<V1PersistentVolumeClaim>
 {
     /// <summary>The storage asked for, as a Kubernetes quantity: 1Gi, 500Mi.</summary>
-    [Parameter(Mandatory = true, Position = 1)]
+    [Parameter(Mandatory = true, ParameterSetName = ParameterSets.Parameters, Position = 1)]
     [ValidateNotNullOrEmpty]
     public string Size { get; set; } = "";
 
@@ -105,17 +105,17 @@ public sealed class GetKubePersistentVolumeCommand : GetKubeObjectCmdlet<V1Persi
 }
 
 /// <summary>Creates a PersistentVolume backed by a folder of the node (hostPath).</summary>
-[Cmdlet(VerbsCommon.New, "KubePersistentVolume", SupportsShouldProcess = true, HelpUri = HelpLinks.PersistentVolume)]
+[Cmdlet(VerbsCommon.New, "KubePersistentVolume", SupportsShouldProcess = true, DefaultParameterSetName = ParameterSets.Parameters, HelpUri = HelpLinks.PersistentVolume)]
 [OutputType(typeof(V1PersistentVolume))]
 public sealed class NewKubePersistentVolumeCommand : NewKubeObjectCmdlet<V1PersistentVolume>
 {
     /// <summary>The capacity, as a Kubernetes quantity: 10Gi.</summary>
-    [Parameter(Mandatory = true, Position = 1)]
+    [Parameter(Mandatory = true, ParameterSetName = ParameterSets.Parameters, Position = 1)]
     [ValidateNotNullOrEmpty]
     public string Size { get; set; } = "";
 
     /// <summary>The folder on the node that holds the data; created when first mounted.</summary>
-    [Parameter(Mandatory = true)]
+    [Parameter(Mandatory = true, ParameterSetName = ParameterSets.Parameters)]
     [ValidateNotNullOrEmpty]
     public string HostPath { get; set; } = "";
 

@@ -109,7 +109,7 @@ public sealed class SetKubeNodeCommand : SetKubeObjectCmdlet<V1Node>
 /// should see from the start; it stays NotReady until a node service of that name heartbeats.
 /// </summary>
 /// <example><code>New-KubeNode edge-1 -Labels @{ zone = 'edge' }</code>Registers node edge-1.</example>
-[Cmdlet(VerbsCommon.New, "KubeNode", SupportsShouldProcess = true, HelpUri = HelpLinks.GetKubeNode)]
+[Cmdlet(VerbsCommon.New, "KubeNode", SupportsShouldProcess = true, DefaultParameterSetName = ParameterSets.Parameters, HelpUri = HelpLinks.GetKubeNode)]
 [OutputType(typeof(V1Node))]
 public sealed class NewKubeNodeCommand : NewKubeObjectCmdlet<V1Node>
 {

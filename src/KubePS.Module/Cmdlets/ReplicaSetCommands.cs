@@ -26,7 +26,7 @@ public sealed class GetKubeReplicaSetCommand : GetNamespacedKubeObjectCmdlet<V1R
 /// otherwise. Deployments create and replace ReplicaSets themselves; a ReplicaSet of its own keeps a
 /// number of pods without rollouts.
 /// </summary>
-[Cmdlet(VerbsCommon.New, "KubeReplicaSet", SupportsShouldProcess = true, HelpUri = HelpLinks.Deployment)]
+[Cmdlet(VerbsCommon.New, "KubeReplicaSet", SupportsShouldProcess = true, DefaultParameterSetName = ParameterSets.Parameters, HelpUri = HelpLinks.Deployment)]
 [OutputType(typeof(V1ReplicaSet))]
 public sealed class NewKubeReplicaSetCommand : NewWorkloadCmdlet<V1ReplicaSet>
 {

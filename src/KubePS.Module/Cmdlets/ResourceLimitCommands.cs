@@ -27,12 +27,12 @@ public sealed class GetKubeResourceQuotaCommand : GetNamespacedKubeObjectCmdlet<
 /// limits.memory, count/deployments.apps, ...), optionally only for pods in some scopes.
 /// </summary>
 /// <example><code>New-KubeResourceQuota team -Namespace shop -Hard @{ pods = 10; 'requests.cpu' = '4'; 'requests.memory' = '8Gi' }</code>Caps namespace shop.</example>
-[Cmdlet(VerbsCommon.New, "KubeResourceQuota", SupportsShouldProcess = true, HelpUri = HelpLinks.ResourceLimits)]
+[Cmdlet(VerbsCommon.New, "KubeResourceQuota", SupportsShouldProcess = true, DefaultParameterSetName = ParameterSets.Parameters, HelpUri = HelpLinks.ResourceLimits)]
 [OutputType(typeof(V1ResourceQuota))]
 public sealed class NewKubeResourceQuotaCommand : NewNamespacedKubeObjectCmdlet<V1ResourceQuota>
 {
     /// <summary>The hard limits, e.g. @{ pods = 10; 'requests.cpu' = '2' }.</summary>
-    [Parameter(Mandatory = true, Position = 1)]
+    [Parameter(Mandatory = true, ParameterSetName = ParameterSets.Parameters, Position = 1)]
     public Hashtable Hard { get; set; } = [];
 
     /// <summary>Only pods in these scopes count: BestEffort, NotBestEffort, Terminating, NotTerminating, PriorityClass.</summary>
@@ -121,7 +121,7 @@ public sealed class GetKubeLimitRangeCommand : GetNamespacedKubeObjectCmdlet<V1L
 /// minimum and maximum amounts, and the largest limit-to-request ratio.
 /// </summary>
 /// <example><code>New-KubeLimitRange defaults -Default @{ cpu = '500m'; memory = '256Mi' } -DefaultRequest @{ cpu = '100m' }</code>Gives containers without resources these limits and requests.</example>
-[Cmdlet(VerbsCommon.New, "KubeLimitRange", SupportsShouldProcess = true, HelpUri = HelpLinks.ResourceLimits)]
+[Cmdlet(VerbsCommon.New, "KubeLimitRange", SupportsShouldProcess = true, DefaultParameterSetName = ParameterSets.Parameters, HelpUri = HelpLinks.ResourceLimits)]
 [OutputType(typeof(V1LimitRange))]
 public sealed class NewKubeLimitRangeCommand : NewNamespacedKubeObjectCmdlet<V1LimitRange>
 {

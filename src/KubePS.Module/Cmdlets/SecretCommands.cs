@@ -24,7 +24,7 @@ public sealed class GetKubeSecretCommand : GetNamespacedKubeObjectCmdlet<V1Secre
 }
 
 /// <summary>Creates a Secret from a hashtable of keys and values (strings, or byte arrays for binary values).</summary>
-[Cmdlet(VerbsCommon.New, "KubeSecret", SupportsShouldProcess = true, HelpUri = HelpLinks.Secret)]
+[Cmdlet(VerbsCommon.New, "KubeSecret", SupportsShouldProcess = true, DefaultParameterSetName = ParameterSets.Parameters, HelpUri = HelpLinks.Secret)]
 [OutputType(typeof(V1Secret))]
 public sealed class NewKubeSecretCommand : NewNamespacedKubeObjectCmdlet<V1Secret>
 {

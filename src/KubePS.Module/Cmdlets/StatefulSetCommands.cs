@@ -25,7 +25,7 @@ public sealed class GetKubeStatefulSetCommand : GetNamespacedKubeObjectCmdlet<V1
 /// Creates a StatefulSet: pods &lt;name&gt;-0, -1, ... started in order, each with its own
 /// PersistentVolumeClaim "data" of -Storage mounted at -MountPath when -Storage is given.
 /// </summary>
-[Cmdlet(VerbsCommon.New, "KubeStatefulSet", SupportsShouldProcess = true, HelpUri = HelpLinks.Workloads)]
+[Cmdlet(VerbsCommon.New, "KubeStatefulSet", SupportsShouldProcess = true, DefaultParameterSetName = ParameterSets.Parameters, HelpUri = HelpLinks.Workloads)]
 [OutputType(typeof(V1StatefulSet))]
 public sealed class NewKubeStatefulSetCommand : NewWorkloadCmdlet<V1StatefulSet>
 {

@@ -13,7 +13,7 @@ public abstract class NewWorkloadCmdlet<TObject> : NewNamespacedKubeObjectCmdlet
     where TObject : IKubernetesObject<V1ObjectMeta>
 {
     /// <summary>The container image, e.g. kubeps/busybox:1.</summary>
-    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, ParameterSetName = ParameterSets.Parameters, Position = 1)]
     [ValidateNotNullOrEmpty]
     public string Image { get; set; } = "";
 
