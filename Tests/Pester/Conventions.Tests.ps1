@@ -90,14 +90,10 @@ Describe '<Name>' -ForEach $cmdlets {
         }
         $Command.HelpUri | Should -BeLike 'https://*'
     }
-}
 
-Describe 'Examples in help' -ForEach @(
-    'Get-KubeObject', 'Remove-KubeObject', 'Watch-KubeObject', 'Publish-KubeManifest', 'Export-KubeManifest'
-) {
-    It '<_> shows how it is used' {
-        $examples = (Get-Help $_ -Examples).examples.example
+    It 'shows in help how it is used' {
+        $examples = (Get-Help $Name -Examples).examples.example
         $examples | Should -Not -BeNullOrEmpty
-        $examples[0].code | Should -BeLike "*$_*"
+        ($examples.code -join "`n") | Should -BeLike "*$Name*"
     }
 }

@@ -5,6 +5,7 @@ using k8s.Models;
 namespace KubePS.Module.Cmdlets;
 
 /// <summary>Gets HorizontalPodAutoscalers (autoscaling/v2), with their targets and current replicas.</summary>
+/// <example><code>Get-KubeHorizontalPodAutoscaler</code>Lists the autoscalers with their targets and replicas.</example>
 [Cmdlet(VerbsCommon.Get, "KubeHorizontalPodAutoscaler", DefaultParameterSetName = "Namespace", HelpUri = HelpLinks.Autoscaling)]
 [OutputType(typeof(V2HorizontalPodAutoscaler))]
 public sealed class GetKubeHorizontalPodAutoscalerCommand : GetNamespacedKubeObjectCmdlet<V2HorizontalPodAutoscaler>
@@ -139,6 +140,7 @@ public sealed class SetKubeHorizontalPodAutoscalerCommand : SetNamespacedKubeObj
 }
 
 /// <summary>Deletes HorizontalPodAutoscalers; their targets keep the replicas they have.</summary>
+/// <example><code>Remove-KubeHorizontalPodAutoscaler web</code>Stops autoscaling web; it keeps its current replicas.</example>
 [Cmdlet(VerbsCommon.Remove, "KubeHorizontalPodAutoscaler", SupportsShouldProcess = true, HelpUri = HelpLinks.Autoscaling)]
 [OutputType(typeof(V2HorizontalPodAutoscaler))]
 public sealed class RemoveKubeHorizontalPodAutoscalerCommand : RemoveNamespacedKubeObjectCmdlet<V2HorizontalPodAutoscaler>

@@ -6,6 +6,8 @@ using k8s.Models;
 namespace KubePS.Module.Cmdlets;
 
 /// <summary>Gets ConfigMaps.</summary>
+/// <example><code>Get-KubeConfigMap</code>Lists the ConfigMaps of the session's namespace.</example>
+/// <example><code>(Get-KubeConfigMap app).Data['mode']</code>Reads one value.</example>
 [Cmdlet(VerbsCommon.Get, "KubeConfigMap", DefaultParameterSetName = "Namespace", HelpUri = HelpLinks.ConfigMap)]
 [OutputType(typeof(V1ConfigMap))]
 public sealed class GetKubeConfigMapCommand : GetNamespacedKubeObjectCmdlet<V1ConfigMap>
@@ -23,6 +25,7 @@ public sealed class GetKubeConfigMapCommand : GetNamespacedKubeObjectCmdlet<V1Co
 }
 
 /// <summary>Creates a ConfigMap from a hashtable of keys and values.</summary>
+/// <example><code>New-KubeConfigMap app @{ mode = 'fast'; 'app.conf' = (Get-Content -Raw ./app.conf) }</code>Creates a ConfigMap from values and a file.</example>
 [Cmdlet(VerbsCommon.New, "KubeConfigMap", SupportsShouldProcess = true, DefaultParameterSetName = ParameterSets.Parameters, HelpUri = HelpLinks.ConfigMap)]
 [OutputType(typeof(V1ConfigMap))]
 public sealed class NewKubeConfigMapCommand : NewNamespacedKubeObjectCmdlet<V1ConfigMap>
@@ -41,6 +44,7 @@ public sealed class NewKubeConfigMapCommand : NewNamespacedKubeObjectCmdlet<V1Co
 }
 
 /// <summary>Changes a ConfigMap: -Data replaces its keys, or -InputObject replaces the whole object.</summary>
+/// <example><code>Set-KubeConfigMap app @{ mode = 'safe' }</code>Replaces ConfigMap app's keys.</example>
 [Cmdlet(VerbsCommon.Set, "KubeConfigMap", SupportsShouldProcess = true, DefaultParameterSetName = "Name", HelpUri = HelpLinks.ConfigMap)]
 [OutputType(typeof(V1ConfigMap))]
 public sealed class SetKubeConfigMapCommand : SetNamespacedKubeObjectCmdlet<V1ConfigMap>
@@ -67,6 +71,8 @@ public sealed class SetKubeConfigMapCommand : SetNamespacedKubeObjectCmdlet<V1Co
 }
 
 /// <summary>Deletes ConfigMaps.</summary>
+/// <example><code>Remove-KubeConfigMap app</code>Removes ConfigMap app.</example>
+/// <example><code>Get-KubeConfigMap -LabelSelector temp=true | Remove-KubeConfigMap -Confirm:$false</code>Removes the ConfigMaps labelled temp=true.</example>
 [Cmdlet(VerbsCommon.Remove, "KubeConfigMap", SupportsShouldProcess = true, HelpUri = HelpLinks.ConfigMap)]
 [OutputType(typeof(V1ConfigMap))]
 public sealed class RemoveKubeConfigMapCommand : RemoveNamespacedKubeObjectCmdlet<V1ConfigMap>

@@ -5,6 +5,7 @@ using k8s.Models;
 namespace KubePS.Module.Cmdlets;
 
 /// <summary>Gets CronJobs.</summary>
+/// <example><code>Get-KubeCronJob -AllNamespaces</code>Lists every CronJob with its schedule and last run.</example>
 [Cmdlet(VerbsCommon.Get, "KubeCronJob", DefaultParameterSetName = "Namespace", HelpUri = HelpLinks.Workloads)]
 [OutputType(typeof(V1CronJob))]
 public sealed class GetKubeCronJobCommand : GetNamespacedKubeObjectCmdlet<V1CronJob>
@@ -22,6 +23,7 @@ public sealed class GetKubeCronJobCommand : GetNamespacedKubeObjectCmdlet<V1Cron
 }
 
 /// <summary>Creates a CronJob that starts a Job of one container on a cron -Schedule, e.g. '*/5 * * * *' or '@hourly'.</summary>
+/// <example><code>New-KubeCronJob report kubeps/busybox:1 -Schedule '0 2 * * *' -Command sh,-c,'echo nightly'</code>Runs a job at 02:00 every night.</example>
 [Cmdlet(VerbsCommon.New, "KubeCronJob", SupportsShouldProcess = true, DefaultParameterSetName = ParameterSets.Parameters, HelpUri = HelpLinks.Workloads)]
 [OutputType(typeof(V1CronJob))]
 public sealed class NewKubeCronJobCommand : NewWorkloadCmdlet<V1CronJob>
@@ -64,6 +66,7 @@ public sealed class NewKubeCronJobCommand : NewWorkloadCmdlet<V1CronJob>
 }
 
 /// <summary>Changes a CronJob's schedule or concurrency policy, or suspends (-Suspend) and resumes (-Suspend:$false) it.</summary>
+/// <example><code>Set-KubeCronJob report -Suspend</code>Stops CronJob report from starting new Jobs.</example>
 [Cmdlet(VerbsCommon.Set, "KubeCronJob", SupportsShouldProcess = true, DefaultParameterSetName = "Name", HelpUri = HelpLinks.Workloads)]
 [OutputType(typeof(V1CronJob))]
 public sealed class SetKubeCronJobCommand : SetNamespacedKubeObjectCmdlet<V1CronJob>
@@ -102,6 +105,7 @@ public sealed class SetKubeCronJobCommand : SetNamespacedKubeObjectCmdlet<V1Cron
 }
 
 /// <summary>Deletes CronJobs with their Jobs and pods.</summary>
+/// <example><code>Remove-KubeCronJob report</code>Removes CronJob report and the Jobs it created.</example>
 [Cmdlet(VerbsCommon.Remove, "KubeCronJob", SupportsShouldProcess = true, HelpUri = HelpLinks.Workloads)]
 [OutputType(typeof(V1CronJob))]
 public sealed class RemoveKubeCronJobCommand : RemoveNamespacedKubeObjectCmdlet<V1CronJob>

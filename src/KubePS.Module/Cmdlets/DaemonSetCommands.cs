@@ -6,6 +6,7 @@ using k8s.Models;
 namespace KubePS.Module.Cmdlets;
 
 /// <summary>Gets DaemonSets.</summary>
+/// <example><code>Get-KubeDaemonSet -Namespace kube-system</code>Lists the DaemonSets of kube-system with desired, ready and available pods.</example>
 [Cmdlet(VerbsCommon.Get, "KubeDaemonSet", DefaultParameterSetName = "Namespace", HelpUri = HelpLinks.Workloads)]
 [OutputType(typeof(V1DaemonSet))]
 public sealed class GetKubeDaemonSetCommand : GetNamespacedKubeObjectCmdlet<V1DaemonSet>
@@ -23,6 +24,7 @@ public sealed class GetKubeDaemonSetCommand : GetNamespacedKubeObjectCmdlet<V1Da
 }
 
 /// <summary>Creates a DaemonSet: one pod on every node, or on the nodes whose labels match -NodeSelector.</summary>
+/// <example><code>New-KubeDaemonSet agent kubeps/busybox:1 -Command sh,-c,'sleep 3600' -NodeSelector @{ role = 'worker' }</code>Runs one agent pod on each worker node.</example>
 [Cmdlet(VerbsCommon.New, "KubeDaemonSet", SupportsShouldProcess = true, DefaultParameterSetName = ParameterSets.Parameters, HelpUri = HelpLinks.Workloads)]
 [OutputType(typeof(V1DaemonSet))]
 public sealed class NewKubeDaemonSetCommand : NewWorkloadCmdlet<V1DaemonSet>
@@ -50,6 +52,7 @@ public sealed class NewKubeDaemonSetCommand : NewWorkloadCmdlet<V1DaemonSet>
 }
 
 /// <summary>Changes a DaemonSet's image, rolled out node by node.</summary>
+/// <example><code>Set-KubeDaemonSet agent -Image kubeps/busybox:2</code>Rolls DaemonSet agent to a new image.</example>
 [Cmdlet(VerbsCommon.Set, "KubeDaemonSet", SupportsShouldProcess = true, DefaultParameterSetName = "Name", HelpUri = HelpLinks.Workloads)]
 [OutputType(typeof(V1DaemonSet))]
 public sealed class SetKubeDaemonSetCommand : SetWorkloadCmdlet<V1DaemonSet>
@@ -66,6 +69,7 @@ public sealed class SetKubeDaemonSetCommand : SetWorkloadCmdlet<V1DaemonSet>
 }
 
 /// <summary>Deletes DaemonSets and their pods.</summary>
+/// <example><code>Remove-KubeDaemonSet agent -Wait</code>Removes DaemonSet agent and waits until it is gone.</example>
 [Cmdlet(VerbsCommon.Remove, "KubeDaemonSet", SupportsShouldProcess = true, HelpUri = HelpLinks.Workloads)]
 [OutputType(typeof(V1DaemonSet))]
 public sealed class RemoveKubeDaemonSetCommand : RemoveNamespacedKubeObjectCmdlet<V1DaemonSet>

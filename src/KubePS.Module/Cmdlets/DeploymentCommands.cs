@@ -5,6 +5,8 @@ using k8s.Models;
 namespace KubePS.Module.Cmdlets;
 
 /// <summary>Gets Deployments.</summary>
+/// <example><code>Get-KubeDeployment</code>Lists the Deployments with kubectl's READY, UP-TO-DATE and AVAILABLE columns.</example>
+/// <example><code>Get-KubeDeployment -AllNamespaces | Where-Object Available -lt 1</code>Finds Deployments with no available pod.</example>
 [Cmdlet(VerbsCommon.Get, "KubeDeployment", DefaultParameterSetName = "Namespace", HelpUri = HelpLinks.Deployment)]
 [OutputType(typeof(V1Deployment))]
 public sealed class GetKubeDeploymentCommand : GetNamespacedKubeObjectCmdlet<V1Deployment>
@@ -22,6 +24,8 @@ public sealed class GetKubeDeploymentCommand : GetNamespacedKubeObjectCmdlet<V1D
 }
 
 /// <summary>Creates a Deployment of one container, its pods labelled app=&lt;name&gt; unless -Labels says otherwise.</summary>
+/// <example><code>New-KubeDeployment web kubeps/busybox:1 -Replicas 3 -Port 8080 -Command sh,-c,'exec httpd -f -p 8080'</code>Creates a Deployment of three pods.</example>
+/// <example><code>Get-Content ./web.yaml -Raw | ConvertFrom-KubeYaml | New-KubeDeployment</code>Creates the Deployment a manifest describes.</example>
 [Cmdlet(VerbsCommon.New, "KubeDeployment", SupportsShouldProcess = true, DefaultParameterSetName = ParameterSets.Parameters, HelpUri = HelpLinks.Deployment)]
 [OutputType(typeof(V1Deployment))]
 public sealed class NewKubeDeploymentCommand : NewWorkloadCmdlet<V1Deployment>
@@ -46,6 +50,8 @@ public sealed class NewKubeDeploymentCommand : NewWorkloadCmdlet<V1Deployment>
 }
 
 /// <summary>Changes a Deployment: its replicas, a container's image (which rolls it out), or whether it is paused.</summary>
+/// <example><code>Set-KubeDeployment web -Replicas 5</code>Scales web to five pods.</example>
+/// <example><code>Set-KubeDeployment web -Image kubeps/busybox:2; Wait-KubeDeployment web</code>Rolls web to a new image and waits for the rollout.</example>
 [Cmdlet(VerbsCommon.Set, "KubeDeployment", SupportsShouldProcess = true, DefaultParameterSetName = "Name", HelpUri = HelpLinks.Deployment)]
 [OutputType(typeof(V1Deployment))]
 public sealed class SetKubeDeploymentCommand : SetWorkloadCmdlet<V1Deployment>
@@ -84,6 +90,7 @@ public sealed class SetKubeDeploymentCommand : SetWorkloadCmdlet<V1Deployment>
 }
 
 /// <summary>Deletes Deployments, with their ReplicaSets and pods.</summary>
+/// <example><code>Remove-KubeDeployment web -Wait</code>Removes Deployment web with its ReplicaSets and pods.</example>
 [Cmdlet(VerbsCommon.Remove, "KubeDeployment", SupportsShouldProcess = true, HelpUri = HelpLinks.Deployment)]
 [OutputType(typeof(V1Deployment))]
 public sealed class RemoveKubeDeploymentCommand : RemoveNamespacedKubeObjectCmdlet<V1Deployment>

@@ -61,6 +61,7 @@ public abstract class DeploymentActionCmdlet : KubeApiCmdlet
 }
 
 /// <summary>Restarts a Deployment's pods with a rollout, as kubectl rollout restart does: a new template annotation.</summary>
+/// <example><code>Restart-KubeDeployment web</code>Replaces web's pods with a rollout, as kubectl rollout restart does.</example>
 [Cmdlet(VerbsLifecycle.Restart, "KubeDeployment", SupportsShouldProcess = true, HelpUri = HelpLinks.DeploymentRollout)]
 [OutputType(typeof(V1Deployment))]
 public sealed class RestartKubeDeploymentCommand : DeploymentActionCmdlet
@@ -74,6 +75,7 @@ public sealed class RestartKubeDeploymentCommand : DeploymentActionCmdlet
 }
 
 /// <summary>Pauses a Deployment: template changes wait until Resume-KubeDeployment.</summary>
+/// <example><code>Suspend-KubeDeployment web</code>Pauses web's rollouts: changes wait until Resume-KubeDeployment.</example>
 [Cmdlet(VerbsLifecycle.Suspend, "KubeDeployment", SupportsShouldProcess = true, HelpUri = HelpLinks.DeploymentRollout)]
 [OutputType(typeof(V1Deployment))]
 public sealed class SuspendKubeDeploymentCommand : DeploymentActionCmdlet
@@ -85,6 +87,7 @@ public sealed class SuspendKubeDeploymentCommand : DeploymentActionCmdlet
 }
 
 /// <summary>Resumes a paused Deployment, rolling out what changed meanwhile.</summary>
+/// <example><code>Resume-KubeDeployment web</code>Lets a paused rollout of web go on.</example>
 [Cmdlet(VerbsLifecycle.Resume, "KubeDeployment", SupportsShouldProcess = true, HelpUri = HelpLinks.DeploymentRollout)]
 [OutputType(typeof(V1Deployment))]
 public sealed class ResumeKubeDeploymentCommand : DeploymentActionCmdlet
@@ -100,6 +103,8 @@ public sealed class ResumeKubeDeploymentCommand : DeploymentActionCmdlet
 /// rollout undo does: the revision's pod template becomes the Deployment's again, and its
 /// ReplicaSet scales back up as the newest revision.
 /// </summary>
+/// <example><code>Undo-KubeDeployment web</code>Rolls web back to its previous revision.</example>
+/// <example><code>Undo-KubeDeployment web -ToRevision 3</code>Rolls web back to revision 3.</example>
 [Cmdlet(VerbsCommon.Undo, "KubeDeployment", SupportsShouldProcess = true, HelpUri = HelpLinks.DeploymentRollout)]
 [OutputType(typeof(V1Deployment))]
 public sealed class UndoKubeDeploymentCommand : DeploymentActionCmdlet

@@ -10,6 +10,8 @@ namespace KubePS.Module.Cmdlets;
 /// which takes any object from a Get-Kube cmdlet). -Watch keeps writing new and updated Events
 /// until Ctrl+C.
 /// </summary>
+/// <example><code>Get-KubeDeployment web | Get-KubeEvent</code>Shows the Events about Deployment web.</example>
+/// <example><code>Get-KubeEvent -AllNamespaces -Watch -Timeout 60</code>Writes new Events for a minute.</example>
 [Cmdlet(VerbsCommon.Get, "KubeEvent", DefaultParameterSetName = "Namespace", HelpUri = HelpLinks.GetKubeEvent)]
 [OutputType(typeof(Corev1Event))]
 public sealed class GetKubeEventCommand : KubeApiCmdlet

@@ -5,6 +5,8 @@ using KubePS.Module.Completion;
 namespace KubePS.Module.Cmdlets;
 
 /// <summary>Gets the log of a pod's container, one string per line; -Follow keeps streaming.</summary>
+/// <example><code>Get-KubeLog web -Tail 20</code>Shows the last 20 lines pod web wrote.</example>
+/// <example><code>Get-KubeLog web -Follow -Container sidecar</code>Follows one container's log until Ctrl+C.</example>
 [Cmdlet(VerbsCommon.Get, "KubeLog", HelpUri = HelpLinks.GetKubeLog)]
 [OutputType(typeof(string))]
 public sealed class GetKubeLogCommand : KubeApiCmdlet

@@ -5,6 +5,7 @@ using k8s.Models;
 namespace KubePS.Module.Cmdlets;
 
 /// <summary>Gets namespaces.</summary>
+/// <example><code>Get-KubeNamespace</code>Lists the namespaces and whether each is Active or Terminating.</example>
 [Cmdlet(VerbsCommon.Get, "KubeNamespace", HelpUri = HelpLinks.GetKubeNamespace)]
 [OutputType(typeof(V1Namespace))]
 public sealed class GetKubeNamespaceCommand : GetKubeObjectCmdlet<V1Namespace>

@@ -5,6 +5,8 @@ using k8s.Models;
 namespace KubePS.Module.Cmdlets;
 
 /// <summary>Gets the nodes of the cluster.</summary>
+/// <example><code>Get-KubeNode | Where-Object Status -ne Ready</code>Lists the nodes that are not Ready.</example>
+/// <example><code>Get-KubeNode | Format-Table -View Wide</code>Shows the nodes' addresses, OS and runtime too.</example>
 [Cmdlet(VerbsCommon.Get, "KubeNode", HelpUri = HelpLinks.GetKubeNode)]
 [OutputType(typeof(V1Node))]
 public sealed class GetKubeNodeCommand : GetKubeObjectCmdlet<V1Node>

@@ -6,6 +6,7 @@ using KubePS.Module.Formatting;
 namespace KubePS.Module.Cmdlets;
 
 /// <summary>Gets the current CPU and memory use of pods' containers, from the metrics API (kubectl top pod).</summary>
+/// <example><code>Get-KubePodMetric -AllNamespaces | Sort-Object CpuMillicores -Descending | Select-Object -First 5</code>Shows the five busiest pods.</example>
 [Cmdlet(VerbsCommon.Get, "KubePodMetric", DefaultParameterSetName = "Namespace", HelpUri = HelpLinks.GetKubePodMetric)]
 [OutputType(typeof(KubePodMetric))]
 public sealed class GetKubePodMetricCommand : KubeApiCmdlet
@@ -49,6 +50,7 @@ public sealed class GetKubePodMetricCommand : KubeApiCmdlet
 }
 
 /// <summary>Gets the current CPU and memory use of nodes, from the metrics API (kubectl top node).</summary>
+/// <example><code>Get-KubeNodeMetric</code>Shows each node's CPU and memory use, as kubectl top nodes does.</example>
 [Cmdlet(VerbsCommon.Get, "KubeNodeMetric", HelpUri = HelpLinks.GetKubeNodeMetric)]
 [OutputType(typeof(KubeNodeMetric))]
 public sealed class GetKubeNodeMetricCommand : KubeApiCmdlet

@@ -10,6 +10,7 @@ namespace KubePS.Module.Cmdlets;
 /// Loads the images of a <c>docker save</c> archive into the container runtime of every node (or the
 /// nodes named), through the API server's node proxy, so pods can use them without a registry.
 /// </summary>
+/// <example><code>docker save -o app.tar app:1; Import-KubeImage ./app.tar</code>Loads an image into every node, so pods can use it without a registry.</example>
 [Cmdlet(VerbsData.Import, "KubeImage", SupportsShouldProcess = true, HelpUri = HelpLinks.ImportKubeImage)]
 [OutputType(typeof(KubeImageImport))]
 public sealed class ImportKubeImageCommand : KubeApiCmdlet

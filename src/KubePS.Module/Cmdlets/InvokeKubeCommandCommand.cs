@@ -10,6 +10,8 @@ namespace KubePS.Module.Cmdlets;
 /// string per line, standard error as non-terminating errors, and the command's exit code is set in
 /// <c>$LASTEXITCODE</c>, as for a native command.
 /// </summary>
+/// <example><code>Invoke-KubeCommand web hostname</code>Runs hostname in pod web; $LASTEXITCODE is its exit code.</example>
+/// <example><code>Invoke-KubeCommand db -Container main -Command sh,-c,'ls /data'</code>Runs a shell command in one container.</example>
 [Cmdlet(VerbsLifecycle.Invoke, "KubeCommand", HelpUri = HelpLinks.InvokeKubeCommand)]
 [OutputType(typeof(string))]
 public sealed class InvokeKubeCommandCommand : KubeApiCmdlet

@@ -5,6 +5,7 @@ using k8s.Models;
 namespace KubePS.Module.Cmdlets;
 
 /// <summary>Gets Jobs.</summary>
+/// <example><code>Get-KubeJob | Where-Object { $_.Status.Failed }</code>Lists the Jobs with failed pods.</example>
 [Cmdlet(VerbsCommon.Get, "KubeJob", DefaultParameterSetName = "Namespace", HelpUri = HelpLinks.Workloads)]
 [OutputType(typeof(V1Job))]
 public sealed class GetKubeJobCommand : GetNamespacedKubeObjectCmdlet<V1Job>
@@ -22,6 +23,7 @@ public sealed class GetKubeJobCommand : GetNamespacedKubeObjectCmdlet<V1Job>
 }
 
 /// <summary>Creates a Job that runs its pods until -Completions of them succeed, at most -Parallelism at a time.</summary>
+/// <example><code>New-KubeJob pi kubeps/busybox:1 -Command sh,-c,'echo 3.14' -Completions 3 -Parallelism 2</code>Runs a pod to completion three times, two at a time.</example>
 [Cmdlet(VerbsCommon.New, "KubeJob", SupportsShouldProcess = true, DefaultParameterSetName = ParameterSets.Parameters, HelpUri = HelpLinks.Workloads)]
 [OutputType(typeof(V1Job))]
 public sealed class NewKubeJobCommand : NewWorkloadCmdlet<V1Job>
@@ -64,6 +66,7 @@ public sealed class NewKubeJobCommand : NewWorkloadCmdlet<V1Job>
 }
 
 /// <summary>Changes a Job's parallelism, or suspends (-Suspend) and resumes (-Suspend:$false) it.</summary>
+/// <example><code>Set-KubeJob batch -Parallelism 4</code>Lets Job batch run four pods at a time.</example>
 [Cmdlet(VerbsCommon.Set, "KubeJob", SupportsShouldProcess = true, DefaultParameterSetName = "Name", HelpUri = HelpLinks.Workloads)]
 [OutputType(typeof(V1Job))]
 public sealed class SetKubeJobCommand : SetNamespacedKubeObjectCmdlet<V1Job>
@@ -100,6 +103,7 @@ public sealed class SetKubeJobCommand : SetNamespacedKubeObjectCmdlet<V1Job>
 }
 
 /// <summary>Deletes Jobs and their pods.</summary>
+/// <example><code>Get-KubeJob | Where-Object { $_.Status.Succeeded } | Remove-KubeJob -Confirm:$false</code>Removes the Jobs that succeeded, with their pods.</example>
 [Cmdlet(VerbsCommon.Remove, "KubeJob", SupportsShouldProcess = true, HelpUri = HelpLinks.Workloads)]
 [OutputType(typeof(V1Job))]
 public sealed class RemoveKubeJobCommand : RemoveNamespacedKubeObjectCmdlet<V1Job>

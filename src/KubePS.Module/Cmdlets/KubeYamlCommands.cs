@@ -11,6 +11,8 @@ namespace KubePS.Module.Cmdlets;
 /// Writes Kubernetes objects as YAML, the way kubectl reads and writes it. Objects piped in one run
 /// become one multi-document text (separated by <c>---</c>), ready for <c>kubectl apply -f -</c> or a file.
 /// </summary>
+/// <example><code>Get-KubeDeployment web | ConvertTo-KubeYaml</code>Shows Deployment web as kubectl get -o yaml would.</example>
+/// <example><code>Get-KubeConfigMap | ConvertTo-KubeYaml | Set-Content ./configmaps.yaml</code>Writes the namespace's ConfigMaps as one multi-document file.</example>
 [Cmdlet(VerbsData.ConvertTo, "KubeYaml", HelpUri = HelpLinks.KubeYaml)]
 [OutputType(typeof(string))]
 public sealed class ConvertToKubeYamlCommand : PSCmdlet
@@ -58,6 +60,8 @@ public sealed class ConvertToKubeYamlCommand : PSCmdlet
 /// (V1Deployment, V1Service, ...), which pipe into New-, Set- and Remove- cmdlets. Lines piped from
 /// Get-Content are joined first, as ConvertFrom-Json does.
 /// </summary>
+/// <example><code>Get-Content ./app.yaml -Raw | ConvertFrom-KubeYaml</code>Reads every document of app.yaml into typed objects.</example>
+/// <example><code>kubectl get deployment web -o yaml | ConvertFrom-KubeYaml | Select-Object -ExpandProperty Spec</code>Reads kubectl's YAML.</example>
 [Cmdlet(VerbsData.ConvertFrom, "KubeYaml", HelpUri = HelpLinks.KubeYaml)]
 [OutputType(typeof(IKubernetesObject))]
 public sealed class ConvertFromKubeYamlCommand : PSCmdlet

@@ -5,6 +5,7 @@ using k8s.Models;
 namespace KubePS.Module.Cmdlets;
 
 /// <summary>Creates a namespace.</summary>
+/// <example><code>New-KubeNamespace shop -Labels @{ team = 'payments' }</code>Creates namespace shop.</example>
 [Cmdlet(VerbsCommon.New, "KubeNamespace", SupportsShouldProcess = true, DefaultParameterSetName = ParameterSets.Parameters, HelpUri = HelpLinks.NewKubeNamespace)]
 [OutputType(typeof(V1Namespace))]
 public sealed class NewKubeNamespaceCommand : NewKubeObjectCmdlet<V1Namespace>

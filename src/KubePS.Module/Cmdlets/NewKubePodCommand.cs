@@ -6,6 +6,7 @@ using KubePS.Module.Completion;
 namespace KubePS.Module.Cmdlets;
 
 /// <summary>Creates a pod with one container.</summary>
+/// <example><code>New-KubePod web kubeps/busybox:1 -Command sh,-c,'sleep 3600' | Wait-KubePod</code>Creates a pod and waits until it is Ready.</example>
 [Cmdlet(VerbsCommon.New, "KubePod", SupportsShouldProcess = true, DefaultParameterSetName = ParameterSets.Parameters, HelpUri = HelpLinks.NewKubePod)]
 [OutputType(typeof(V1Pod))]
 public sealed class NewKubePodCommand : NewNamespacedKubeObjectCmdlet<V1Pod>

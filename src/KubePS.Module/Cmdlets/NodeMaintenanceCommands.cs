@@ -32,6 +32,7 @@ public abstract class NodeScheduleCmdlet : KubeApiCmdlet
 /// a budget refuses is retried until -Timeout), skipping DaemonSet pods; pods no controller would
 /// recreate are refused unless -Force.
 /// </summary>
+/// <example><code>Suspend-KubeNode node-1 -Drain -Confirm:$false</code>Cordons node-1 and evicts its pods, honouring PodDisruptionBudgets.</example>
 [Cmdlet(VerbsLifecycle.Suspend, "KubeNode", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.NodeMaintenance)]
 [OutputType(typeof(V1Node))]
 public sealed class SuspendKubeNodeCommand : NodeScheduleCmdlet
@@ -175,6 +176,7 @@ public sealed class SuspendKubeNodeCommand : NodeScheduleCmdlet
 }
 
 /// <summary>Uncordons nodes: new pods may be scheduled there again.</summary>
+/// <example><code>Resume-KubeNode node-1</code>Uncordons node-1: new pods may be scheduled there again.</example>
 [Cmdlet(VerbsLifecycle.Resume, "KubeNode", SupportsShouldProcess = true, HelpUri = HelpLinks.NodeMaintenance)]
 [OutputType(typeof(V1Node))]
 public sealed class ResumeKubeNodeCommand : NodeScheduleCmdlet

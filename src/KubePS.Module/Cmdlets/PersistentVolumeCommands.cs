@@ -5,6 +5,7 @@ using k8s.Models;
 namespace KubePS.Module.Cmdlets;
 
 /// <summary>Gets PersistentVolumeClaims.</summary>
+/// <example><code>Get-KubePersistentVolumeClaim -AllNamespaces</code>Lists every claim and the volume bound to it.</example>
 [Cmdlet(VerbsCommon.Get, "KubePersistentVolumeClaim", DefaultParameterSetName = "Namespace", HelpUri = HelpLinks.PersistentVolumeClaim)]
 [OutputType(typeof(V1PersistentVolumeClaim))]
 public sealed class GetKubePersistentVolumeClaimCommand : GetNamespacedKubeObjectCmdlet<V1PersistentVolumeClaim>
@@ -22,6 +23,7 @@ public sealed class GetKubePersistentVolumeClaimCommand : GetNamespacedKubeObjec
 }
 
 /// <summary>Creates a PersistentVolumeClaim; without -StorageClass the cluster's default class provisions it.</summary>
+/// <example><code>New-KubePersistentVolumeClaim data -Size 1Gi</code>Claims 1 GiB; the default storage class provisions it.</example>
 [Cmdlet(VerbsCommon.New, "KubePersistentVolumeClaim", SupportsShouldProcess = true, DefaultParameterSetName = ParameterSets.Parameters, HelpUri = HelpLinks.PersistentVolumeClaim)]
 [OutputType(typeof(V1PersistentVolumeClaim))]
 public sealed class NewKubePersistentVolumeClaimCommand : NewNamespacedKubeObjectCmdlet<V1PersistentVolumeClaim>
@@ -61,6 +63,7 @@ public sealed class NewKubePersistentVolumeClaimCommand : NewNamespacedKubeObjec
 }
 
 /// <summary>Changes a PersistentVolumeClaim's labels, or replaces it with -InputObject.</summary>
+/// <example><code>Set-KubePersistentVolumeClaim data -Labels @{ app = 'db' }</code>Relabels a claim.</example>
 [Cmdlet(VerbsCommon.Set, "KubePersistentVolumeClaim", SupportsShouldProcess = true, DefaultParameterSetName = "Name", HelpUri = HelpLinks.PersistentVolumeClaim)]
 [OutputType(typeof(V1PersistentVolumeClaim))]
 public sealed class SetKubePersistentVolumeClaimCommand : SetNamespacedKubeObjectCmdlet<V1PersistentVolumeClaim>
@@ -79,6 +82,7 @@ public sealed class SetKubePersistentVolumeClaimCommand : SetNamespacedKubeObjec
 }
 
 /// <summary>Deletes PersistentVolumeClaims; a volume the default class provisioned goes with its claim.</summary>
+/// <example><code>Remove-KubePersistentVolumeClaim data</code>Removes a claim; a volume its class provisioned goes with it.</example>
 [Cmdlet(VerbsCommon.Remove, "KubePersistentVolumeClaim", SupportsShouldProcess = true, HelpUri = HelpLinks.PersistentVolumeClaim)]
 [OutputType(typeof(V1PersistentVolumeClaim))]
 public sealed class RemoveKubePersistentVolumeClaimCommand : RemoveNamespacedKubeObjectCmdlet<V1PersistentVolumeClaim>
@@ -93,6 +97,7 @@ public sealed class RemoveKubePersistentVolumeClaimCommand : RemoveNamespacedKub
 }
 
 /// <summary>Gets PersistentVolumes.</summary>
+/// <example><code>Get-KubePersistentVolume</code>Lists the volumes with capacity, status and claim.</example>
 [Cmdlet(VerbsCommon.Get, "KubePersistentVolume", HelpUri = HelpLinks.PersistentVolume)]
 [OutputType(typeof(V1PersistentVolume))]
 public sealed class GetKubePersistentVolumeCommand : GetKubeObjectCmdlet<V1PersistentVolume>
@@ -105,6 +110,7 @@ public sealed class GetKubePersistentVolumeCommand : GetKubeObjectCmdlet<V1Persi
 }
 
 /// <summary>Creates a PersistentVolume backed by a folder of the node (hostPath).</summary>
+/// <example><code>New-KubePersistentVolume data-1 -Size 10Gi -HostPath /srv/data-1</code>Creates a volume on a node's folder.</example>
 [Cmdlet(VerbsCommon.New, "KubePersistentVolume", SupportsShouldProcess = true, DefaultParameterSetName = ParameterSets.Parameters, HelpUri = HelpLinks.PersistentVolume)]
 [OutputType(typeof(V1PersistentVolume))]
 public sealed class NewKubePersistentVolumeCommand : NewKubeObjectCmdlet<V1PersistentVolume>
@@ -155,6 +161,7 @@ public sealed class NewKubePersistentVolumeCommand : NewKubeObjectCmdlet<V1Persi
 }
 
 /// <summary>Changes a PersistentVolume's labels, or replaces it with -InputObject.</summary>
+/// <example><code>Set-KubePersistentVolume data-1 -Labels @{ tier = 'fast' }</code>Relabels a volume.</example>
 [Cmdlet(VerbsCommon.Set, "KubePersistentVolume", SupportsShouldProcess = true, DefaultParameterSetName = "Name", HelpUri = HelpLinks.PersistentVolume)]
 [OutputType(typeof(V1PersistentVolume))]
 public sealed class SetKubePersistentVolumeCommand : SetKubeObjectCmdlet<V1PersistentVolume>
@@ -173,6 +180,7 @@ public sealed class SetKubePersistentVolumeCommand : SetKubeObjectCmdlet<V1Persi
 }
 
 /// <summary>Deletes PersistentVolumes.</summary>
+/// <example><code>Remove-KubePersistentVolume data-1</code>Removes a volume.</example>
 [Cmdlet(VerbsCommon.Remove, "KubePersistentVolume", SupportsShouldProcess = true, HelpUri = HelpLinks.PersistentVolume)]
 [OutputType(typeof(V1PersistentVolume))]
 public sealed class RemoveKubePersistentVolumeCommand : RemoveKubeObjectCmdlet<V1PersistentVolume>

@@ -5,6 +5,7 @@ using k8s.Models;
 namespace KubePS.Module.Cmdlets;
 
 /// <summary>Deletes namespaces and, with them, every object in them.</summary>
+/// <example><code>Remove-KubeNamespace test -Confirm:$false -Wait</code>Removes namespace test and everything in it, and waits until it is gone.</example>
 [Cmdlet(VerbsCommon.Remove, "KubeNamespace", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = HelpLinks.RemoveKubeNamespace)]
 [OutputType(typeof(V1Namespace))]
 public sealed class RemoveKubeNamespaceCommand : RemoveKubeObjectCmdlet<V1Namespace>

@@ -5,6 +5,8 @@ using k8s.Models;
 namespace KubePS.Module.Cmdlets;
 
 /// <summary>Deletes pods; the node stops their containers and then the pods disappear.</summary>
+/// <example><code>Get-KubePod -Namespace x | Where-Object Status -eq Failed | Remove-KubePod -Confirm:$false</code>Removes the failed pods of namespace x.</example>
+/// <example><code>Remove-KubePod web -Wait</code>Removes pod web and waits until its containers are gone.</example>
 [Cmdlet(VerbsCommon.Remove, "KubePod", SupportsShouldProcess = true, HelpUri = HelpLinks.RemoveKubePod)]
 [OutputType(typeof(V1Pod))]
 public sealed class RemoveKubePodCommand : RemoveNamespacedKubeObjectCmdlet<V1Pod>

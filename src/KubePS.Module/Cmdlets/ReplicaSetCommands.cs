@@ -5,6 +5,7 @@ using k8s.Models;
 namespace KubePS.Module.Cmdlets;
 
 /// <summary>Gets ReplicaSets, the revisions of Deployments among them.</summary>
+/// <example><code>Get-KubeReplicaSet -LabelSelector app=web</code>Lists the ReplicaSets (revisions) of Deployment web.</example>
 [Cmdlet(VerbsCommon.Get, "KubeReplicaSet", DefaultParameterSetName = "Namespace", HelpUri = HelpLinks.Deployment)]
 [OutputType(typeof(V1ReplicaSet))]
 public sealed class GetKubeReplicaSetCommand : GetNamespacedKubeObjectCmdlet<V1ReplicaSet>
@@ -26,6 +27,7 @@ public sealed class GetKubeReplicaSetCommand : GetNamespacedKubeObjectCmdlet<V1R
 /// otherwise. Deployments create and replace ReplicaSets themselves; a ReplicaSet of its own keeps a
 /// number of pods without rollouts.
 /// </summary>
+/// <example><code>New-KubeReplicaSet workers kubeps/busybox:1 -Replicas 4 -Command sh,-c,'sleep 3600'</code>Keeps four pods running, without rollouts.</example>
 [Cmdlet(VerbsCommon.New, "KubeReplicaSet", SupportsShouldProcess = true, DefaultParameterSetName = ParameterSets.Parameters, HelpUri = HelpLinks.Deployment)]
 [OutputType(typeof(V1ReplicaSet))]
 public sealed class NewKubeReplicaSetCommand : NewWorkloadCmdlet<V1ReplicaSet>
@@ -53,6 +55,7 @@ public sealed class NewKubeReplicaSetCommand : NewWorkloadCmdlet<V1ReplicaSet>
 /// Changes a ReplicaSet: its number of pods, or its template's image (which, unlike a Deployment's,
 /// changes only the pods created from then on).
 /// </summary>
+/// <example><code>Set-KubeReplicaSet workers -Replicas 2</code>Scales ReplicaSet workers to two pods.</example>
 [Cmdlet(VerbsCommon.Set, "KubeReplicaSet", SupportsShouldProcess = true, DefaultParameterSetName = "Name", HelpUri = HelpLinks.Deployment)]
 [OutputType(typeof(V1ReplicaSet))]
 public sealed class SetKubeReplicaSetCommand : SetWorkloadCmdlet<V1ReplicaSet>
@@ -82,6 +85,7 @@ public sealed class SetKubeReplicaSetCommand : SetWorkloadCmdlet<V1ReplicaSet>
 }
 
 /// <summary>Deletes ReplicaSets, with their pods; a Deployment's ReplicaSet is made again by its Deployment.</summary>
+/// <example><code>Remove-KubeReplicaSet workers -Wait</code>Removes ReplicaSet workers and its pods.</example>
 [Cmdlet(VerbsCommon.Remove, "KubeReplicaSet", SupportsShouldProcess = true, HelpUri = HelpLinks.Deployment)]
 [OutputType(typeof(V1ReplicaSet))]
 public sealed class RemoveKubeReplicaSetCommand : RemoveNamespacedKubeObjectCmdlet<V1ReplicaSet>

@@ -6,6 +6,7 @@ using k8s.Models;
 namespace KubePS.Module.Cmdlets;
 
 /// <summary>Gets ResourceQuotas; the table shows each resource's used and hard amounts side by side (pods: 3/10).</summary>
+/// <example><code>Get-KubeResourceQuota -Namespace shop</code>Shows shop's quotas, used and hard amounts side by side.</example>
 [Cmdlet(VerbsCommon.Get, "KubeResourceQuota", DefaultParameterSetName = "Namespace", HelpUri = HelpLinks.ResourceLimits)]
 [OutputType(typeof(V1ResourceQuota))]
 public sealed class GetKubeResourceQuotaCommand : GetNamespacedKubeObjectCmdlet<V1ResourceQuota>
@@ -55,6 +56,7 @@ public sealed class NewKubeResourceQuotaCommand : NewNamespacedKubeObjectCmdlet<
 }
 
 /// <summary>Changes a ResourceQuota's hard limits (-Hard replaces them all).</summary>
+/// <example><code>Set-KubeResourceQuota caps -Hard @{ pods = 50; 'requests.cpu' = '8' }</code>Replaces a quota's limits.</example>
 [Cmdlet(VerbsCommon.Set, "KubeResourceQuota", SupportsShouldProcess = true, DefaultParameterSetName = "Name", HelpUri = HelpLinks.ResourceLimits)]
 [OutputType(typeof(V1ResourceQuota))]
 public sealed class SetKubeResourceQuotaCommand : SetNamespacedKubeObjectCmdlet<V1ResourceQuota>
@@ -82,6 +84,7 @@ public sealed class SetKubeResourceQuotaCommand : SetNamespacedKubeObjectCmdlet<
 }
 
 /// <summary>Deletes ResourceQuotas.</summary>
+/// <example><code>Remove-KubeResourceQuota caps -Namespace shop</code>Removes a quota.</example>
 [Cmdlet(VerbsCommon.Remove, "KubeResourceQuota", SupportsShouldProcess = true, HelpUri = HelpLinks.ResourceLimits)]
 [OutputType(typeof(V1ResourceQuota))]
 public sealed class RemoveKubeResourceQuotaCommand : RemoveNamespacedKubeObjectCmdlet<V1ResourceQuota>
@@ -99,6 +102,7 @@ public sealed class RemoveKubeResourceQuotaCommand : RemoveNamespacedKubeObjectC
 }
 
 /// <summary>Gets LimitRanges: the defaults and bounds a namespace sets on containers, pods and claims.</summary>
+/// <example><code>Get-KubeLimitRange -Namespace shop</code>Lists the LimitRanges of namespace shop.</example>
 [Cmdlet(VerbsCommon.Get, "KubeLimitRange", DefaultParameterSetName = "Namespace", HelpUri = HelpLinks.ResourceLimits)]
 [OutputType(typeof(V1LimitRange))]
 public sealed class GetKubeLimitRangeCommand : GetNamespacedKubeObjectCmdlet<V1LimitRange>
@@ -179,6 +183,7 @@ public sealed class NewKubeLimitRangeCommand : NewNamespacedKubeObjectCmdlet<V1L
 }
 
 /// <summary>Changes a LimitRange with -InputObject (an object from Get-KubeLimitRange, changed in the session), or its labels.</summary>
+/// <example><code>$range = Get-KubeLimitRange defaults; $range.Spec.Limits[0].Max['cpu'] = '4'; $range | Set-KubeLimitRange</code>Changes a LimitRange read in the session.</example>
 [Cmdlet(VerbsCommon.Set, "KubeLimitRange", SupportsShouldProcess = true, DefaultParameterSetName = "Name", HelpUri = HelpLinks.ResourceLimits)]
 [OutputType(typeof(V1LimitRange))]
 public sealed class SetKubeLimitRangeCommand : SetNamespacedKubeObjectCmdlet<V1LimitRange>
@@ -197,6 +202,7 @@ public sealed class SetKubeLimitRangeCommand : SetNamespacedKubeObjectCmdlet<V1L
 }
 
 /// <summary>Deletes LimitRanges.</summary>
+/// <example><code>Remove-KubeLimitRange defaults -Namespace shop</code>Removes a LimitRange.</example>
 [Cmdlet(VerbsCommon.Remove, "KubeLimitRange", SupportsShouldProcess = true, HelpUri = HelpLinks.ResourceLimits)]
 [OutputType(typeof(V1LimitRange))]
 public sealed class RemoveKubeLimitRangeCommand : RemoveNamespacedKubeObjectCmdlet<V1LimitRange>

@@ -7,6 +7,7 @@ using k8s.Models;
 namespace KubePS.Module.Cmdlets;
 
 /// <summary>Gets Secrets (their values stay base64-decoded bytes in .Data).</summary>
+/// <example><code>[Text.Encoding]::UTF8.GetString((Get-KubeSecret db).Data['password'])</code>Reads one key of Secret db.</example>
 [Cmdlet(VerbsCommon.Get, "KubeSecret", DefaultParameterSetName = "Namespace", HelpUri = HelpLinks.Secret)]
 [OutputType(typeof(V1Secret))]
 public sealed class GetKubeSecretCommand : GetNamespacedKubeObjectCmdlet<V1Secret>
@@ -24,6 +25,7 @@ public sealed class GetKubeSecretCommand : GetNamespacedKubeObjectCmdlet<V1Secre
 }
 
 /// <summary>Creates a Secret from a hashtable of keys and values (strings, or byte arrays for binary values).</summary>
+/// <example><code>New-KubeSecret db @{ password = 's3cret' }</code>Creates an Opaque Secret.</example>
 [Cmdlet(VerbsCommon.New, "KubeSecret", SupportsShouldProcess = true, DefaultParameterSetName = ParameterSets.Parameters, HelpUri = HelpLinks.Secret)]
 [OutputType(typeof(V1Secret))]
 public sealed class NewKubeSecretCommand : NewNamespacedKubeObjectCmdlet<V1Secret>
@@ -47,6 +49,7 @@ public sealed class NewKubeSecretCommand : NewNamespacedKubeObjectCmdlet<V1Secre
 }
 
 /// <summary>Changes a Secret: -Data replaces its keys, or -InputObject replaces the whole object.</summary>
+/// <example><code>Set-KubeSecret db @{ password = 'n3w' }</code>Replaces Secret db's keys.</example>
 [Cmdlet(VerbsCommon.Set, "KubeSecret", SupportsShouldProcess = true, DefaultParameterSetName = "Name", HelpUri = HelpLinks.Secret)]
 [OutputType(typeof(V1Secret))]
 public sealed class SetKubeSecretCommand : SetNamespacedKubeObjectCmdlet<V1Secret>
@@ -74,6 +77,7 @@ public sealed class SetKubeSecretCommand : SetNamespacedKubeObjectCmdlet<V1Secre
 }
 
 /// <summary>Deletes Secrets.</summary>
+/// <example><code>Remove-KubeSecret db</code>Removes Secret db.</example>
 [Cmdlet(VerbsCommon.Remove, "KubeSecret", SupportsShouldProcess = true, HelpUri = HelpLinks.Secret)]
 [OutputType(typeof(V1Secret))]
 public sealed class RemoveKubeSecretCommand : RemoveNamespacedKubeObjectCmdlet<V1Secret>

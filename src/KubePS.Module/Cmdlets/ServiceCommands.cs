@@ -7,6 +7,7 @@ using KubePS.Module.Errors;
 namespace KubePS.Module.Cmdlets;
 
 /// <summary>Gets Services, each with an Endpoints member counting its ready endpoints.</summary>
+/// <example><code>Get-KubeService</code>Lists the Services with type, cluster IP, ports and ready endpoints.</example>
 [Cmdlet(VerbsCommon.Get, "KubeService", DefaultParameterSetName = "Namespace", HelpUri = HelpLinks.Service)]
 [OutputType(typeof(V1Service))]
 public sealed class GetKubeServiceCommand : GetNamespacedKubeObjectCmdlet<V1Service>
@@ -47,6 +48,8 @@ public sealed class GetKubeServiceCommand : GetNamespacedKubeObjectCmdlet<V1Serv
 /// Creates a Service: -Selector and -Port (and -TargetPort, -Type, -NodePort), or -Deployment to
 /// expose a Deployment's pods (its selector, and its first container port unless -TargetPort says).
 /// </summary>
+/// <example><code>New-KubeService web -Deployment web -Port 80 -TargetPort 8080 -Type NodePort</code>Exposes Deployment web on port 80 and a NodePort.</example>
+/// <example><code>New-KubeService db -Selector @{ app = 'db' } -Port 5432 -Headless</code>Creates a headless Service for a StatefulSet.</example>
 [Cmdlet(VerbsCommon.New, "KubeService", SupportsShouldProcess = true, DefaultParameterSetName = "Selector", HelpUri = HelpLinks.Service)]
 [OutputType(typeof(V1Service))]
 public sealed class NewKubeServiceCommand : NewNamespacedKubeObjectCmdlet<V1Service>
@@ -145,6 +148,7 @@ public sealed class NewKubeServiceCommand : NewNamespacedKubeObjectCmdlet<V1Serv
 }
 
 /// <summary>Changes a Service: its selector, type, or the NodePort of its first port; or replaces it with -InputObject.</summary>
+/// <example><code>Set-KubeService web -Selector @{ app = 'web'; track = 'green' }</code>Points Service web at other pods.</example>
 [Cmdlet(VerbsCommon.Set, "KubeService", SupportsShouldProcess = true, DefaultParameterSetName = "Name", HelpUri = HelpLinks.Service)]
 [OutputType(typeof(V1Service))]
 public sealed class SetKubeServiceCommand : SetNamespacedKubeObjectCmdlet<V1Service>
@@ -195,6 +199,7 @@ public sealed class SetKubeServiceCommand : SetNamespacedKubeObjectCmdlet<V1Serv
 }
 
 /// <summary>Deletes Services (their cluster IP and NodePorts are freed).</summary>
+/// <example><code>Remove-KubeService web</code>Removes Service web; its cluster IP and NodePort are freed.</example>
 [Cmdlet(VerbsCommon.Remove, "KubeService", SupportsShouldProcess = true, HelpUri = HelpLinks.Service)]
 [OutputType(typeof(V1Service))]
 public sealed class RemoveKubeServiceCommand : RemoveNamespacedKubeObjectCmdlet<V1Service>
@@ -209,6 +214,7 @@ public sealed class RemoveKubeServiceCommand : RemoveNamespacedKubeObjectCmdlet<
 }
 
 /// <summary>Gets Endpoints: the ready (and not ready) pod addresses behind each Service.</summary>
+/// <example><code>Get-KubeEndpoints web</code>Shows the pod addresses behind Service web.</example>
 [Cmdlet(VerbsCommon.Get, "KubeEndpoints", DefaultParameterSetName = "Namespace", HelpUri = HelpLinks.Service)]
 [OutputType(typeof(V1Endpoints))]
 public sealed class GetKubeEndpointsCommand : GetNamespacedKubeObjectCmdlet<V1Endpoints>

@@ -9,6 +9,8 @@ namespace KubePS.Module.Cmdlets;
 /// Starts a local cluster (the engine and its node services) in the background, waits until it
 /// serves and connects the session to it. Running it again starts only what is missing.
 /// </summary>
+/// <example><code>Start-KubeCluster -DataPath ./.kubeps</code>Starts a local cluster (engine and one node service) and connects the session.</example>
+/// <example><code>Start-KubeCluster -DataPath ./.kubeps -NodeCount 3</code>Starts a cluster of three nodes.</example>
 [Cmdlet(VerbsLifecycle.Start, "KubeCluster", SupportsShouldProcess = true, HelpUri = HelpLinks.StartKubeCluster)]
 [OutputType(typeof(KubeClusterInfo))]
 public sealed class StartKubeClusterCommand : KubeCmdlet

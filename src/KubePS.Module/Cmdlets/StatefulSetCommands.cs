@@ -5,6 +5,7 @@ using k8s.Models;
 namespace KubePS.Module.Cmdlets;
 
 /// <summary>Gets StatefulSets.</summary>
+/// <example><code>Get-KubeStatefulSet db</code>Shows StatefulSet db and how many of its pods are ready.</example>
 [Cmdlet(VerbsCommon.Get, "KubeStatefulSet", DefaultParameterSetName = "Namespace", HelpUri = HelpLinks.Workloads)]
 [OutputType(typeof(V1StatefulSet))]
 public sealed class GetKubeStatefulSetCommand : GetNamespacedKubeObjectCmdlet<V1StatefulSet>
@@ -25,6 +26,7 @@ public sealed class GetKubeStatefulSetCommand : GetNamespacedKubeObjectCmdlet<V1
 /// Creates a StatefulSet: pods &lt;name&gt;-0, -1, ... started in order, each with its own
 /// PersistentVolumeClaim "data" of -Storage mounted at -MountPath when -Storage is given.
 /// </summary>
+/// <example><code>New-KubeStatefulSet db kubeps/busybox:1 -Replicas 3 -Storage 1Gi -MountPath /data -Command sh,-c,'sleep 3600'</code>Creates db-0..db-2, each with a claim of its own.</example>
 [Cmdlet(VerbsCommon.New, "KubeStatefulSet", SupportsShouldProcess = true, DefaultParameterSetName = ParameterSets.Parameters, HelpUri = HelpLinks.Workloads)]
 [OutputType(typeof(V1StatefulSet))]
 public sealed class NewKubeStatefulSetCommand : NewWorkloadCmdlet<V1StatefulSet>
@@ -97,6 +99,7 @@ public sealed class NewKubeStatefulSetCommand : NewWorkloadCmdlet<V1StatefulSet>
 }
 
 /// <summary>Changes a StatefulSet: its replicas, a container's image (rolled out from the highest ordinal down to -Partition).</summary>
+/// <example><code>Set-KubeStatefulSet db -Image kubeps/busybox:2 -Partition 2</code>Rolls only db-2 and above to the new image.</example>
 [Cmdlet(VerbsCommon.Set, "KubeStatefulSet", SupportsShouldProcess = true, DefaultParameterSetName = "Name", HelpUri = HelpLinks.Workloads)]
 [OutputType(typeof(V1StatefulSet))]
 public sealed class SetKubeStatefulSetCommand : SetWorkloadCmdlet<V1StatefulSet>
@@ -140,6 +143,7 @@ public sealed class SetKubeStatefulSetCommand : SetWorkloadCmdlet<V1StatefulSet>
 }
 
 /// <summary>Deletes StatefulSets and their pods; the pods' claims stay, with their data.</summary>
+/// <example><code>Remove-KubeStatefulSet db -Wait</code>Removes StatefulSet db and its pods; its claims stay.</example>
 [Cmdlet(VerbsCommon.Remove, "KubeStatefulSet", SupportsShouldProcess = true, HelpUri = HelpLinks.Workloads)]
 [OutputType(typeof(V1StatefulSet))]
 public sealed class RemoveKubeStatefulSetCommand : RemoveNamespacedKubeObjectCmdlet<V1StatefulSet>

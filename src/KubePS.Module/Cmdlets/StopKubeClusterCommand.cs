@@ -6,6 +6,7 @@ using KubePS.Module.Session;
 namespace KubePS.Module.Cmdlets;
 
 /// <summary>Stops a local cluster's node services and engine gracefully; its data and running containers stay.</summary>
+/// <example><code>Stop-KubeCluster -DataPath ./.kubeps</code>Stops the cluster's processes; its data stays for the next start.</example>
 [Cmdlet(VerbsLifecycle.Stop, "KubeCluster", SupportsShouldProcess = true, HelpUri = HelpLinks.StopKubeCluster)]
 [OutputType(typeof(void))]
 public sealed class StopKubeClusterCommand : KubeCmdlet

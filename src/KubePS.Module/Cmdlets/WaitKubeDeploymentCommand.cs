@@ -10,6 +10,7 @@ namespace KubePS.Module.Cmdlets;
 /// Waits until a Deployment's rollout finishes, as kubectl rollout status does, showing its
 /// progress; fails when the rollout exceeds its progress deadline or -Timeout passes.
 /// </summary>
+/// <example><code>Wait-KubeDeployment web -Timeout 300</code>Waits (with a progress bar) until web's rollout is done, as kubectl rollout status does.</example>
 [Cmdlet(VerbsLifecycle.Wait, "KubeDeployment", HelpUri = HelpLinks.DeploymentRollout)]
 [OutputType(typeof(V1Deployment))]
 public sealed class WaitKubeDeploymentCommand : DeploymentActionCmdlet
