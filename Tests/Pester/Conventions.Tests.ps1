@@ -71,7 +71,7 @@ Describe '<Name>' -ForEach $cmdlets {
     }
 
     It 'completes the names of existing objects, namespaces and kinds' {
-        foreach ($parameter in 'Name', 'Namespace', 'Kind') {
+        foreach ($parameter in 'Name', 'Namespace', 'Kind', 'Context', 'Container') {
             if (-not $Command.Parameters[$parameter] -or ($parameter -eq 'Name' -and $Command.Verb -eq 'New')) { continue }
             $Command.Parameters[$parameter].Attributes | Where-Object { $_ -is [System.Management.Automation.ArgumentCompleterAttribute] } |
                 Should -Not -BeNullOrEmpty -Because "-$parameter of $Name should complete"

@@ -39,7 +39,8 @@ Describe 'Get-KubePod' {
         $pod.Age | Should -BeOfType ([TimeSpan])
         (Get-KubeNode | Where-Object Status -eq Ready).Name | Should -Be $node
 
-        Get-KubePod -Namespace default | Where-Object Status -eq Error | Remove-KubePod -Confirm:$false -Wait
+        (Get-KubePod | Where-Object Status -eq Error).Name | Should -Be 'broken'
+        Get-KubePod -Namespace default | Where-Object Status -eq Failed | Remove-KubePod -Confirm:$false -Wait
         (Get-KubePod).Name | Should -Be 'web'
     }
 

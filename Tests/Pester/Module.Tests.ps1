@@ -282,6 +282,11 @@ Describe 'Completion' {
         (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain 'store'
     }
 
+    It 'completes the containers of the pod or workload -Name names' {
+        $line = 'Set-KubeDeployment -Namespace store -Name shop -Container '
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('main')
+    }
+
     It 'offers nothing, and throws nothing, for a kind the server does not serve' {
         $line = 'Get-KubeObject -Kind Gadget -Name x'
         (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches | Should -BeNullOrEmpty
@@ -317,6 +322,32 @@ Describe 'New-Kube cmdlets from whole objects' {
         $refused[0].FullyQualifiedErrorId | Should -BeLike 'KubePS.Invalid,*'
         $refused[0].Exception.Message | Should -Be 'The object is a ConfigMap; this cmdlet creates a Secret.'
         Get-KubeSecret -Name shop-settings -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Every Get-Kube cmdlet of a kind, in each of its parameter sets' {
+    BeforeDiscovery {
+        Import-Module (Join-Path $PSScriptRoot '../../KubePS.psd1')
+        $script:getters = Get-Command -Module KubePS -Verb Get |
+            Where-Object { $_.Parameters.ContainsKey('LabelSelector') -and $_.Name -ne 'Get-KubeObject' } |
+            ForEach-Object { @{ Name = $_.Name; Namespaced = $_.Parameters.ContainsKey('AllNamespaces') } }
+    }
+
+    It '<Name> lists, filters by label, and (namespaced) lists across namespaces, formatted as a table and a list' -ForEach $getters {
+        $all = & $Name -ErrorAction Stop
+        & $Name -LabelSelector 'kubeps-test=none' -ErrorAction Stop | Should -BeNullOrEmpty
+        if ($Namespaced) {
+            $everywhere = & $Name -AllNamespaces -ErrorAction Stop
+            @($everywhere).Count | Should -BeGreaterOrEqual @($all).Count
+            $all = $everywhere
+        }
+        if ($all) {
+            $first = @($all)[0]
+            $scope = if ($Namespaced) { @{ Namespace = $first.Namespace } } else { @{} }
+            (& $Name -Name $first.Name @scope -ErrorAction Stop).Name | Should -Be $first.Name
+            ($first | Format-Table | Out-String) | Should -Match ([regex]::Escape($first.Name))
+            ($first | Format-List | Out-String) | Should -Match "Name\s+: $([regex]::Escape($first.Name))"
+        }
     }
 }
 

@@ -26,6 +26,7 @@ public sealed class GetKubeLogCommand : KubeApiCmdlet
     /// <summary>The container whose log to read; may be omitted when the pod has one container.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.ContainerCompleter))]
     public string? Container { get; set; }
 
     /// <summary>Only the last this many lines.</summary>

@@ -36,6 +36,7 @@ public sealed class InvokeKubeCommandCommand : KubeApiCmdlet
     /// <summary>The container to run in; may be omitted when the pod has one container.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.ContainerCompleter))]
     public string? Container { get; set; }
 
     /// <inheritdoc />

@@ -22,6 +22,7 @@ public sealed class SetKubePodCommand : SetNamespacedKubeObjectCmdlet<V1Pod>
     /// <summary>Which container -Image changes, when the pod has several.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.ContainerCompleter))]
     public string? Container { get; set; }
 
     protected override string KindLabel => "pod";

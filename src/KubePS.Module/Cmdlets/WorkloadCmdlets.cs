@@ -80,6 +80,7 @@ public abstract class SetWorkloadCmdlet<TObject> : SetNamespacedKubeObjectCmdlet
     /// <summary>Which container -Image changes, when the pods have several.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.ContainerCompleter))]
     public string? Container { get; set; }
 
     protected abstract V1PodTemplateSpec TemplateOf(TObject workload);

@@ -1,3 +1,4 @@
+using System.Collections;
 using System.Collections.Concurrent;
 using System.Management.Automation;
 using KubePS.Module.Session;
@@ -15,11 +16,22 @@ internal static class CompletionSource
     private static readonly TimeSpan KeepFor = TimeSpan.FromSeconds(10);
     private static readonly ConcurrentDictionary<(KubeConnection, string), (DateTime At, IReadOnlyList<string> Names)> Cache = new();
 
-    /// <summary>Completions from a list of names; <paramref name="cacheKey"/> says which list (kind and namespace).</summary>
-    public static IEnumerable<CompletionResult> Complete(
-        string wordToComplete, string cacheKey, Func<KubeConnection, CancellationToken, Task<IEnumerable<string?>>> list)
+    private static readonly Dictionary<string, string> NounKinds = new(StringComparer.OrdinalIgnoreCase)
     {
-        if (KubeSession.Current is not { } connection)
+        ["KubeLog"] = "Pod",
+        ["KubeCommand"] = "Pod",
+        ["KubePodMetric"] = "Pod",
+        ["KubeNodeMetric"] = "Node",
+    };
+
+    /// <summary>
+    /// Completions from a list of names; <paramref name="cacheKey"/> says which list (kind and
+    /// namespace). The list comes from the context the command line names with -Context, else the session's.
+    /// </summary>
+    public static IEnumerable<CompletionResult> Complete(
+        string wordToComplete, string cacheKey, IDictionary fakeBoundParameters, Func<KubeConnection, CancellationToken, Task<IEnumerable<string?>>> list)
+    {
+        if (ConnectionFor(fakeBoundParameters) is not { } connection)
         {
             return [];
         }
@@ -57,6 +69,27 @@ internal static class CompletionSource
         {
             // A completer must never throw at the prompt: an unreachable server, an unknown kind or a
             // refused list all mean "nothing to offer".
+            return null;
+        }
+    }
+
+    /// <summary>The kind a command works on: its -Kind when it has one (Get-KubeObject), else its noun (Get-KubePod → Pod).</summary>
+    public static string KindOf(string commandName, IDictionary fakeBoundParameters)
+    {
+        var noun = commandName[(commandName.IndexOf('-', StringComparison.Ordinal) + 1)..];
+        return fakeBoundParameters["Kind"] as string
+            ?? (NounKinds.TryGetValue(noun, out var known) ? known : noun.StartsWith("Kube", StringComparison.OrdinalIgnoreCase) ? noun[4..] : noun);
+    }
+
+    private static KubeConnection? ConnectionFor(IDictionary fakeBoundParameters)
+    {
+        try
+        {
+            return fakeBoundParameters["Context"] is string context ? KubeSession.ForContext(context) : KubeSession.Current;
+        }
+        catch (Exception)
+        {
+            // An unknown context or an unreadable kubeconfig: nothing to complete from.
             return null;
         }
     }

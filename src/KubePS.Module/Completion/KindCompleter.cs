@@ -9,6 +9,6 @@ public sealed class KindCompleter : IArgumentCompleter
 {
     public IEnumerable<CompletionResult> CompleteArgument(
         string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
-        CompletionSource.Complete(wordToComplete, "kinds", async (connection, ct) =>
+        CompletionSource.Complete(wordToComplete, "kinds", fakeBoundParameters, async (connection, ct) =>
             (await connection.Resources.AllAsync(ct)).Select(r => (string?)r.Kind).Distinct());
 }

@@ -10,6 +10,6 @@ public sealed class NamespaceCompleter : IArgumentCompleter
 {
     public IEnumerable<CompletionResult> CompleteArgument(
         string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
-        CompletionSource.Complete(wordToComplete, "namespaces", async (connection, ct) =>
+        CompletionSource.Complete(wordToComplete, "namespaces", fakeBoundParameters, async (connection, ct) =>
             (await connection.Client.CoreV1.ListNamespaceAsync(cancellationToken: ct)).Items.Select(n => n.Metadata?.Name));
 }

@@ -7,7 +7,7 @@
       object has no property of that name; a pod's, node's and namespace's Status prints and
       compares as kubectl's STATUS (see Formatting/StatusViews.cs).
     - KubePS.Kinds.Format.ps1xml: kubectl's default table for kinds without a hand-written view in
-      KubePS.Format.ps1xml, and a "Wide" table (kubectl -o wide) for every kind.
+      KubePS.Format.ps1xml, a "Wide" table (kubectl -o wide) and a list view for every kind.
     build.ps1 runs it after publishing the module, before anything imports it.
 .PARAMETER ModuleFolder
     The published module (artifacts/KubePS).
@@ -79,6 +79,18 @@ foreach ($kind in [KubePS.Core.Kinds.KindRegistry]::All) {
         }
         [void] $views.AppendLine('</TableColumnItems></TableRowEntry></TableRowEntries></TableControl></View>')
     }
+
+    # Format-List: kubectl's columns, wide ones included, and the namespace (Format-List * shows every property).
+    [void] $views.AppendLine("<View><Name>$($kind.Kind)List</Name><ViewSelectedBy><TypeName>$typeName</TypeName></ViewSelectedBy><ListControl><ListEntries><ListEntry><ListItems>")
+    [void] $views.AppendLine('<ListItem><Label>Name</Label><ScriptBlock>$_.Metadata.Name</ScriptBlock></ListItem>')
+    if ($kind.Namespaced) {
+        [void] $views.AppendLine('<ListItem><Label>Namespace</Label><ScriptBlock>$_.Metadata.NamespaceProperty</ScriptBlock></ListItem>')
+    }
+    for ($i = 0; $i -lt $kind.Columns.Count; $i++) {
+        if ($kind.Columns[$i].Name -eq 'Name') { continue }
+        [void] $views.AppendLine("<ListItem><Label>$(ConvertTo-Xml (Get-PropertyName $kind.Columns[$i].Name))</Label><ScriptBlock>[KubePS.Module.Formatting.Columns]::Cell(`$_, $i)</ScriptBlock></ListItem>")
+    }
+    [void] $views.AppendLine('</ListItems></ListEntry></ListEntries></ListControl></View>')
 }
 
 [void] $types.AppendLine('</Types>')

@@ -26,9 +26,18 @@ public sealed record PodStatusView : V1PodStatus
 
     public static PodStatusView Of(V1Pod pod) => new(pod.Status ?? new V1PodStatus(), PodPrinting.Status(pod));
 
-    public bool Equals(PodStatusView? other) => other is not null && string.Equals(Shown, other.Shown, StringComparison.OrdinalIgnoreCase);
+    /// <summary>
+    /// Equal to kubectl's status text or to the pod's phase: a pod whose container exited with an
+    /// error shows Error and is in phase Failed, and both Status -eq Error and Status -eq Failed find it.
+    /// </summary>
+    public bool Equals(PodStatusView? other) =>
+        other is not null && (Matches(this, other.Shown) || Matches(other, Shown));
 
-    public override int GetHashCode() => StringComparer.OrdinalIgnoreCase.GetHashCode(Shown);
+    // Equality that looks at two texts cannot give equal views equal hash codes any other way.
+    public override int GetHashCode() => 0;
+
+    private static bool Matches(PodStatusView view, string text) =>
+        string.Equals(view.Shown, text, StringComparison.OrdinalIgnoreCase) || string.Equals(view.Phase, text, StringComparison.OrdinalIgnoreCase);
 
     public override string ToString() => Shown;
 }
