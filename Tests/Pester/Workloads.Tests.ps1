@@ -136,6 +136,15 @@ Describe 'HorizontalPodAutoscalers, ResourceQuotas and LimitRanges' {
         (kubectl --kubeconfig $kubeconfig get limitrange defaults -o jsonpath='{.spec.limits[0].type} {.spec.limits[0].default.cpu} {.spec.limits[0].defaultRequest.cpu} {.spec.limits[0].max.cpu}') |
             Should -Be 'Container 500m 100m 2'
         (Get-KubeLimitRange defaults).Spec.Limits[0].DefaultProperty['memory'].ToString() | Should -Be '256Mi'
+
+        # The engine's LimitRanger fills the defaults in, and the node gives them to Docker.
+        $pod = New-KubePod -Name limited -Image kubeps/busybox:1 -Command sh, -c, 'sleep 3600' | Wait-KubePod -Timeout 60
+        $pod.Spec.Containers[0].Resources.Limits['memory'].ToString() | Should -Be '256Mi'
+        $pod.Spec.Containers[0].Resources.Requests['cpu'].ToString() | Should -Be '100m'
+        $container = docker ps -q --filter "label=io.kubernetes.pod.name=limited" --filter "label=io.kubernetes.container.name=limited"
+        (docker inspect --format '{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}}{{.HostConfig.CpuQuota}}' $container) | Should -Match '^268435456 '
+        Remove-KubePod limited -Wait
+
         Remove-KubeLimitRange defaults -Wait
         Get-KubeLimitRange | Should -BeNullOrEmpty
     }

@@ -85,6 +85,11 @@ public sealed partial class ObjectService(IObjectStore store, TimeProvider clock
         if (obj is V1Pod pod)
         {
             await PodPriority.ApplyAsync(pod, store, cancellationToken);
+            await LimitRanger.ApplyAsync(pod, store, cancellationToken);
+        }
+        else if (obj is V1PersistentVolumeClaim claim)
+        {
+            await LimitRanger.ApplyAsync(claim, store, cancellationToken);
         }
 
         using var allocation = obj is V1Service service ? await services.AllocateAsync(service, null, cancellationToken) : null;
