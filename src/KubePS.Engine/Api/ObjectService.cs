@@ -92,6 +92,11 @@ public sealed partial class ObjectService(IObjectStore store, TimeProvider clock
             await LimitRanger.ApplyAsync(claim, store, cancellationToken);
         }
 
+        if (kind.Namespaced)
+        {
+            await ResourceQuotaAdmission.ApplyAsync(kind, obj, meta.NamespaceProperty!, meta.Name, store, cancellationToken);
+        }
+
         using var allocation = obj is V1Service service ? await services.AllocateAsync(service, null, cancellationToken) : null;
         var node = KubeJson.ToNode(obj);
         if (fieldManager is not null)
