@@ -116,6 +116,7 @@ public static class EngineHost
             services.AddSingleton(new NodeLifecycleSettings(options.NodeMonitorGracePeriod, options.DefaultTolerationSeconds));
             services.AddHostedService<NodeLifecycleController>();
             services.AddHostedService<DisruptionController>();
+            services.AddHostedService<ResourceQuotaController>();
             services.AddHostedService<EndpointsController>();
             services.AddHostedService<EndpointSliceController>();
             services.AddSingleton(new LocalVolumeFolder(Path.Combine(root, "volumes")));

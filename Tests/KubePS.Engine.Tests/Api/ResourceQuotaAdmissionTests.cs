@@ -67,6 +67,22 @@ public sealed class ResourceQuotaAdmissionTests(EngineFixture engine) : IClassFi
             await RefusedAsync(() => engine.Client.CoreV1.CreateNamespacedPodAsync(Pod("free-2"), ns)));
     }
 
+    [Fact]
+    public async Task The_quota_status_shows_hard_and_used_amounts_as_objects_come_and_go()
+    {
+        var ns = await NamespaceWithQuotaAsync("status", "usage", Amounts(("pods", "5"), ("requests.memory", "1Gi")));
+        await engine.Client.CoreV1.CreateNamespacedPodAsync(Pod("a", cpu: "100m", memory: "256Mi"), ns);
+        await engine.Client.CoreV1.CreateNamespacedPodAsync(Pod("b", cpu: "100m", memory: "256Mi"), ns);
+        await ApiIntegrationTests.Eventually(async () =>
+            (await engine.Client.CoreV1.ReadNamespacedResourceQuotaAsync("usage", ns)).Status is { Used: { } used } status
+            && used["pods"].ToString() == "2" && used["requests.memory"].ToString() == "512Mi" && status.Hard["pods"].ToString() == "5" ? status : null);
+
+        await engine.Client.CoreV1.DeleteNamespacedPodAsync("a", ns, gracePeriodSeconds: 0);
+        await ApiIntegrationTests.Eventually(async () =>
+            (await engine.Client.CoreV1.ReadNamespacedResourceQuotaAsync("usage", ns)).Status?.Used is { } used
+            && used["pods"].ToString() == "1" && used["requests.memory"].ToString() == "256Mi" ? used : null);
+    }
+
     private async Task<string> NamespaceWithQuotaAsync(string prefix, string quota, Dictionary<string, ResourceQuantity> hard, List<string>? scopes = null)
     {
         var ns = $"{prefix}-{Guid.NewGuid():N}"[..20];

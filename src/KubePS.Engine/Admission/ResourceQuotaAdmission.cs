@@ -132,7 +132,8 @@ public static class ResourceQuotaAdmission
         });
     }
 
-    private static async Task<Dictionary<string, decimal>> UsedAsync(
+    /// <summary>What the namespace's objects that the quota's scopes match use of <paramref name="resources"/>.</summary>
+    public static async Task<Dictionary<string, decimal>> UsedAsync(
         V1ResourceQuota quota, List<string> resources, string ns, IObjectStore store, CancellationToken cancellationToken)
     {
         var used = new Dictionary<string, decimal>(StringComparer.Ordinal);
@@ -166,8 +167,8 @@ public static class ResourceQuotaAdmission
         || (kind == KindRegistry.Secret && resource == "secrets")
         || (kind == KindRegistry.ResourceQuota && resource == "resourcequotas");
 
-    // Amounts in the hard limit's own notation: 512Mi with 1Gi, 1500m with 2.
-    private static string Format(decimal value, ResourceQuantity like)
+    /// <summary>An amount in the hard limit's own notation: 512Mi next to 1Gi, 1500m next to 2.</summary>
+    public static string Format(decimal value, ResourceQuantity like)
     {
         if (like.Format == ResourceQuantity.SuffixFormat.BinarySI && value > 0)
         {
