@@ -44,7 +44,7 @@ internal static class Messages
 
     public static string NodeStatus(string name) => $"Node {name}";
 
-    public static string WaitingForRemoval(string name) => $"Waiting until pod {name} is gone";
+    public static string WaitingForRemoval(string target) => $"Waiting until {target} is gone";
 
     public static string Connected(string server, string version) => $"Connected to {server} (Kubernetes {version}).";
 

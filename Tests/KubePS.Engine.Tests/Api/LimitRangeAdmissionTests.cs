@@ -1,6 +1,6 @@
 using k8s;
-using k8s.Autorest;
 using k8s.Models;
+using static KubePS.Engine.Tests.Api.Admission;
 
 namespace KubePS.Engine.Tests.Api;
 
@@ -87,19 +87,9 @@ public sealed class LimitRangeAdmissionTests(EngineFixture engine) : IClassFixtu
         return ns;
     }
 
-    private static async Task<string> RefusedAsync(Func<Task> create)
-    {
-        var refused = await Assert.ThrowsAsync<HttpOperationException>(create);
-        Assert.Equal(System.Net.HttpStatusCode.Forbidden, refused.Response.StatusCode);
-        return KubernetesJson.Deserialize<V1Status>(refused.Response.Content).Message;
-    }
-
     private static V1Pod Pod(string name) => new()
     {
         Metadata = new V1ObjectMeta { Name = name },
         Spec = new V1PodSpec { Containers = [new V1Container { Name = "main", Image = "kubeps/busybox:1" }] },
     };
-
-    private static Dictionary<string, ResourceQuantity> Amounts(params (string Resource, string Amount)[] amounts) =>
-        amounts.ToDictionary(a => a.Resource, a => new ResourceQuantity(a.Amount));
 }

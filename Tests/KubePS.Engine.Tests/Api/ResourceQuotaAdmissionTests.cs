@@ -1,6 +1,6 @@
 using k8s;
-using k8s.Autorest;
 using k8s.Models;
+using static KubePS.Engine.Tests.Api.Admission;
 
 namespace KubePS.Engine.Tests.Api;
 
@@ -92,13 +92,6 @@ public sealed class ResourceQuotaAdmissionTests(EngineFixture engine) : IClassFi
         return ns;
     }
 
-    private static async Task<string> RefusedAsync(Func<Task> create)
-    {
-        var refused = await Assert.ThrowsAsync<HttpOperationException>(create);
-        Assert.Equal(System.Net.HttpStatusCode.Forbidden, refused.Response.StatusCode);
-        return KubernetesJson.Deserialize<V1Status>(refused.Response.Content).Message;
-    }
-
     private static V1Pod Pod(string name, string? cpu = null, string? memory = null) => new()
     {
         Metadata = new V1ObjectMeta { Name = name },
@@ -120,7 +113,4 @@ public sealed class ResourceQuotaAdmissionTests(EngineFixture engine) : IClassFi
             ],
         },
     };
-
-    private static Dictionary<string, ResourceQuantity> Amounts(params (string Resource, string Amount)[] amounts) =>
-        amounts.ToDictionary(a => a.Resource, a => new ResourceQuantity(a.Amount));
 }

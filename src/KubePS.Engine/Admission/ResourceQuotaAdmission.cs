@@ -21,7 +21,8 @@ public static class ResourceQuotaAdmission
 
     public static async Task ApplyAsync(KindInfo kind, object obj, string ns, string name, IObjectStore store, CancellationToken cancellationToken)
     {
-        if (kind == KindRegistry.Namespace || kind == KindRegistry.Event)
+        // Events are the cluster's own record of what happened, not something a quota should refuse.
+        if (kind == KindRegistry.Event)
         {
             return;
         }

@@ -78,9 +78,9 @@ public sealed class ConnectKubeClusterCommand : KubeCmdlet
                 ? KubeSession.Open(Server, Token, CertificateAuthority is null ? null : GetUnresolvedProviderPathFromPSPath(CertificateAuthority), Namespace, SkipTlsVerify)
                 : KubeSession.Open(path ?? KubeSession.DefaultKubeConfigPath() ?? throw new FileNotFoundException(Messages.NoKubeConfig), Context, Namespace, SkipTlsVerify);
         }
-        catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or FileNotFoundException or System.Security.Cryptography.CryptographicException)
+        catch (Exception e) when (KubeErrors.IsKubeConfigProblem(e))
         {
-            ThrowTerminatingError(new ErrorRecord(e, ErrorIds.KubeConfigInvalid, ErrorCategory.InvalidData, target));
+            ThrowTerminatingError(KubeErrors.KubeConfigInvalid(e, target));
             return;
         }
 

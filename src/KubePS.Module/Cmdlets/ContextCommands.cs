@@ -83,7 +83,7 @@ public sealed class GetKubeContextCommand : KubeCmdlet
         var path = KubeConfig is not null ? GetUnresolvedProviderPathFromPSPath(KubeConfig) : KubeSession.Current?.KubeConfigPath ?? KubeSession.DefaultKubeConfigPath();
         if (path is null)
         {
-            ThrowTerminatingError(new ErrorRecord(new FileNotFoundException(Messages.NoKubeConfig), ErrorIds.KubeConfigInvalid, ErrorCategory.ObjectNotFound, null));
+            ThrowTerminatingError(KubeErrors.KubeConfigInvalid(new FileNotFoundException(Messages.NoKubeConfig), null));
             return;
         }
 
@@ -102,9 +102,9 @@ public sealed class GetKubeContextCommand : KubeCmdlet
                     context.ContextDetails?.User, ns, path, isCurrent));
             }
         }
-        catch (k8s.Exceptions.KubeConfigException e)
+        catch (Exception e) when (KubeErrors.IsKubeConfigProblem(e))
         {
-            ThrowTerminatingError(new ErrorRecord(e, ErrorIds.KubeConfigInvalid, ErrorCategory.InvalidData, path));
+            ThrowTerminatingError(KubeErrors.KubeConfigInvalid(e, path));
         }
     }
 }
@@ -166,13 +166,9 @@ public sealed class SetKubeContextCommand : KubeCmdlet
                 WriteObject(new KubeContextInfo(connection.Context ?? "", null, connection.Server, null, connection.Namespace, connection.KubeConfigPath ?? "", true));
             }
         }
-        catch (k8s.Exceptions.KubeConfigException e)
+        catch (Exception e) when (KubeErrors.IsKubeConfigProblem(e))
         {
-            ThrowTerminatingError(new ErrorRecord(e, ErrorIds.KubeConfigInvalid, ErrorCategory.InvalidArgument, Name));
-        }
-        catch (FileNotFoundException e)
-        {
-            ThrowTerminatingError(new ErrorRecord(e, ErrorIds.KubeConfigInvalid, ErrorCategory.ObjectNotFound, Name));
+            ThrowTerminatingError(KubeErrors.KubeConfigInvalid(e, Name));
         }
         catch (KubeException e)
         {

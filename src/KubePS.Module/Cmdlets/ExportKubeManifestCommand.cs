@@ -38,9 +38,7 @@ public sealed class ExportKubeManifestCommand : PSCmdlet
     {
         if (ObjectJson.ToJson(InputObject) is not { } json || (string?)json["kind"] is null)
         {
-            WriteError(new ErrorRecord(
-                new KubeException(Messages.NotAKubernetesObject(InputObject.GetType().FullName ?? "object")),
-                ErrorIds.NotAKubernetesObject, ErrorCategory.InvalidArgument, InputObject));
+            WriteError(KubeErrors.NotAKubernetesObject(InputObject));
             return;
         }
 

@@ -40,13 +40,9 @@ public abstract class KubeCmdlet : PSCmdlet, IDisposable
         {
             _ = Connection;
         }
-        catch (k8s.Exceptions.KubeConfigException e)
+        catch (Exception e) when (KubeErrors.IsKubeConfigProblem(e))
         {
-            ThrowTerminatingError(new ErrorRecord(e, ErrorIds.KubeConfigInvalid, ErrorCategory.InvalidArgument, ContextName));
-        }
-        catch (FileNotFoundException e)
-        {
-            ThrowTerminatingError(new ErrorRecord(e, ErrorIds.KubeConfigInvalid, ErrorCategory.ObjectNotFound, ContextName));
+            ThrowTerminatingError(KubeErrors.KubeConfigInvalid(e, ContextName));
         }
         catch (KubeException e)
         {

@@ -7,15 +7,10 @@ using KubePS.Module.Resources;
 namespace KubePS.Module.Cmdlets;
 
 /// <summary>
-/// Gets objects of any kind the server serves, found through discovery by kind, plural, singular or
-/// short name ("Deployment", "deployments", "deploy", "deployments.apps"): built-in kinds as the
-/// module's typed objects, others (custom resources) as PSCustomObjects.
+/// What Get-KubeObject and Watch-KubeObject share: the kind, found through discovery, and the
+/// namespace (or all of them) and labels that narrow it.
 /// </summary>
-/// <example><code>Get-KubeObject -Kind Lease -Namespace kube-node-lease</code>Gets the nodes' heartbeat Leases, a kind with no cmdlet of its own.</example>
-/// <example><code>Get-KubeObject deploy -AllNamespaces -LabelSelector app=web</code>Gets the Deployments labelled app=web in every namespace, by the short name kubectl uses.</example>
-[Cmdlet(VerbsCommon.Get, "KubeObject", DefaultParameterSetName = "Namespace", HelpUri = HelpLinks.KubeObject)]
-[OutputType(typeof(k8s.IKubernetesObject), typeof(PSObject))]
-public sealed class GetKubeObjectCommand : KubeApiCmdlet
+public abstract class KindScopedCmdlet : KubeApiCmdlet
 {
     /// <summary>The kind: its name, plural, singular or short name, optionally with ".group".</summary>
     [Parameter(Mandatory = true, Position = 0)]
@@ -23,14 +18,7 @@ public sealed class GetKubeObjectCommand : KubeApiCmdlet
     [ValidateNotNullOrEmpty]
     public string Kind { get; set; } = "";
 
-    /// <summary>Names of the objects to get; wildcards select among all of them. All objects when omitted.</summary>
-    [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
-    [SupportsWildcards]
-    [ArgumentCompleter(typeof(ObjectNameCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string[]? Name { get; set; }
-
-    /// <summary>The namespace to look in (namespaced kinds); the session's namespace when omitted.</summary>
+    /// <summary>The namespace (namespaced kinds); the session's namespace when omitted.</summary>
     [Parameter(ParameterSetName = "Namespace", ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(NamespaceCompleter))]
     [ValidateNotNullOrEmpty]
@@ -45,6 +33,28 @@ public sealed class GetKubeObjectCommand : KubeApiCmdlet
     [ValidateNotNullOrEmpty]
     public string? LabelSelector { get; set; }
 
+    /// <summary>The namespace to read a resource in: none for cluster-scoped kinds and -AllNamespaces.</summary>
+    protected string? NamespaceFor(ApiResource resource) => resource.Namespaced && !AllNamespaces ? Namespace ?? Connection.Namespace : null;
+}
+
+/// <summary>
+/// Gets objects of any kind the server serves, found through discovery by kind, plural, singular or
+/// short name ("Deployment", "deployments", "deploy", "deployments.apps"): built-in kinds as the
+/// module's typed objects, others (custom resources) as PSCustomObjects.
+/// </summary>
+/// <example><code>Get-KubeObject -Kind Lease -Namespace kube-node-lease</code>Gets the nodes' heartbeat Leases, a kind with no cmdlet of its own.</example>
+/// <example><code>Get-KubeObject deploy -AllNamespaces -LabelSelector app=web</code>Gets the Deployments labelled app=web in every namespace, by the short name kubectl uses.</example>
+[Cmdlet(VerbsCommon.Get, "KubeObject", DefaultParameterSetName = "Namespace", HelpUri = HelpLinks.KubeObject)]
+[OutputType(typeof(k8s.IKubernetesObject), typeof(PSObject))]
+public sealed class GetKubeObjectCommand : KindScopedCmdlet
+{
+    /// <summary>Names of the objects to get; wildcards select among all of them. All objects when omitted.</summary>
+    [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(ObjectNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[]? Name { get; set; }
+
     /// <summary>Only objects whose fields match this field selector, e.g. status.phase=Running.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -56,7 +66,7 @@ public sealed class GetKubeObjectCommand : KubeApiCmdlet
         RunForItem(Kind, async (writer, ct) =>
         {
             var resource = await Connection.Resources.ResolveAsync(Kind, ct);
-            var ns = resource.Namespaced && !AllNamespaces ? Namespace ?? Connection.Namespace : null;
+            var ns = NamespaceFor(resource);
             var exact = Name?.Where(n => !WildcardPattern.ContainsWildcardCharacters(n)).ToList() ?? [];
             if (Name is not null && exact.Count == Name.Length && LabelSelector is null && FieldSelector is null && !AllNamespaces)
             {
@@ -103,8 +113,6 @@ public sealed class GetKubeObjectCommand : KubeApiCmdlet
 [OutputType(typeof(void))]
 public sealed class RemoveKubeObjectCommand : KubeApiCmdlet
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
-
     /// <summary>The kind: its name, plural, singular or short name, optionally with ".group".</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Kind")]
     [ArgumentCompleter(typeof(KindCompleter))]
@@ -138,9 +146,7 @@ public sealed class RemoveKubeObjectCommand : KubeApiCmdlet
         {
             if (ObjectJson.ToJson(InputObject) is not { } json || (string?)json["kind"] is not { } kind || GetKubeObjectCommand.NameOf(json) is not { Length: > 0 } name)
             {
-                WriteError(new ErrorRecord(
-                    new KubeException(Messages.NotAKubernetesObject(InputObject.GetType().FullName ?? "object")),
-                    ErrorIds.NotAKubernetesObject, ErrorCategory.InvalidArgument, InputObject));
+                WriteError(KubeErrors.NotAKubernetesObject(InputObject));
                 return;
             }
 
@@ -164,7 +170,8 @@ public sealed class RemoveKubeObjectCommand : KubeApiCmdlet
         }
 
         var ns = resource.Namespaced ? givenNamespace ?? Connection.Namespace : null;
-        if (!ShouldProcess(Messages.ObjectTarget(resource.Label, ns, name), VerbsCommon.Remove))
+        var target = Messages.ObjectTarget(resource.Label, ns, name);
+        if (!ShouldProcess(target, VerbsCommon.Remove))
         {
             return;
         }
@@ -172,29 +179,10 @@ public sealed class RemoveKubeObjectCommand : KubeApiCmdlet
         RunForItem(name, async (writer, ct) =>
         {
             await Connection.Client.DeleteAsync(resource, ns, name, ct);
-            if (!Wait)
+            if (Wait)
             {
-                return;
+                await Removal.WaitUntilGoneAsync(target, c => Connection.Client.GetAsync(resource, ns, name, c), writer, ct);
             }
-
-            var progress = new ProgressRecord(1, Messages.RemoveActivity, Messages.WaitingForRemoval(Messages.ObjectTarget(resource.Label, ns, name)));
-            writer.Progress(progress);
-            while (true)
-            {
-                try
-                {
-                    await Connection.Client.GetAsync(resource, ns, name, ct);
-                }
-                catch (Exception e) when (KubeErrors.IsNotFound(e))
-                {
-                    break;
-                }
-
-                await Task.Delay(PollInterval, ct);
-            }
-
-            progress.RecordType = ProgressRecordType.Completed;
-            writer.Progress(progress);
         });
     }
 }
@@ -207,34 +195,13 @@ public sealed class RemoveKubeObjectCommand : KubeApiCmdlet
 /// <example><code>Watch-KubeObject deployment web -Timeout 60 | Where-Object Type -eq MODIFIED</code>Collects a minute of changes to Deployment web.</example>
 [Cmdlet(VerbsCommon.Watch, "KubeObject", DefaultParameterSetName = "Namespace", HelpUri = HelpLinks.KubeObject)]
 [OutputType(typeof(KubeWatchEvent))]
-public sealed class WatchKubeObjectCommand : KubeApiCmdlet
+public sealed class WatchKubeObjectCommand : KindScopedCmdlet
 {
-    /// <summary>The kind: its name, plural, singular or short name, optionally with ".group".</summary>
-    [Parameter(Mandatory = true, Position = 0)]
-    [ArgumentCompleter(typeof(KindCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string Kind { get; set; } = "";
-
     /// <summary>Watches only the object of this name.</summary>
     [Parameter(Position = 1)]
     [ArgumentCompleter(typeof(ObjectNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string? Name { get; set; }
-
-    /// <summary>The namespace to watch (namespaced kinds); the session's namespace when omitted.</summary>
-    [Parameter(ParameterSetName = "Namespace")]
-    [ArgumentCompleter(typeof(NamespaceCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string? Namespace { get; set; }
-
-    /// <summary>Watches every namespace.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = "AllNamespaces")]
-    public SwitchParameter AllNamespaces { get; set; }
-
-    /// <summary>Only objects whose labels match this label selector.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? LabelSelector { get; set; }
 
     /// <summary>Stops after this many seconds; -1 (default) watches until Ctrl+C.</summary>
     [Parameter]
@@ -247,7 +214,7 @@ public sealed class WatchKubeObjectCommand : KubeApiCmdlet
         RunForItem(Kind, async (writer, ct) =>
         {
             var resource = await Connection.Resources.ResolveAsync(Kind, ct);
-            var ns = resource.Namespaced && !AllNamespaces ? Namespace ?? Connection.Namespace : null;
+            var ns = NamespaceFor(resource);
             using var watching = CancellationTokenSource.CreateLinkedTokenSource(ct);
             if (Timeout >= 0)
             {

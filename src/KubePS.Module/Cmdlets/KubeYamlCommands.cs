@@ -29,9 +29,7 @@ public sealed class ConvertToKubeYamlCommand : PSCmdlet
         var value = InputObject is PSObject wrapped ? wrapped.BaseObject : InputObject;
         if (value is not IKubernetesObject kubeObject)
         {
-            WriteError(new ErrorRecord(
-                new KubeException(Messages.NotAKubernetesObject(value?.GetType().FullName ?? "null")),
-                ErrorIds.NotAKubernetesObject, ErrorCategory.InvalidArgument, InputObject));
+            WriteError(KubeErrors.NotAKubernetesObject(InputObject));
             return;
         }
 

@@ -12,8 +12,6 @@ namespace KubePS.Module.Cmdlets;
 public abstract class RemoveKubeObjectCmdlet<TObject> : KubeApiCmdlet
     where TObject : IKubernetesObject<V1ObjectMeta>
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
-
     /// <summary>Names of the objects to remove.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(Completion.ObjectNameCompleter))]
@@ -53,11 +51,7 @@ public abstract class RemoveKubeObjectCmdlet<TObject> : KubeApiCmdlet
                 var deleted = await DeleteAsync(name, ct);
                 if (Wait)
                 {
-                    var progress = new ProgressRecord(1, Messages.RemoveActivity, Messages.WaitingForRemoval(target));
-                    writer.Progress(progress);
-                    await WaitUntilGoneAsync(name, ct);
-                    progress.RecordType = ProgressRecordType.Completed;
-                    writer.Progress(progress);
+                    await Removal.WaitUntilGoneAsync(target, c => ReadAsync(name, c), writer, ct);
                 }
 
                 if (PassThru && deleted is not null)
@@ -67,21 +61,33 @@ public abstract class RemoveKubeObjectCmdlet<TObject> : KubeApiCmdlet
             });
         }
     }
+}
 
-    private async Task WaitUntilGoneAsync(string name, CancellationToken cancellationToken)
+/// <summary>Waiting for a deleted object to be gone, not only marked for deletion.</summary>
+internal static class Removal
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Shows progress and reads the object until the server answers NotFound.</summary>
+    public static async Task WaitUntilGoneAsync(string target, Func<CancellationToken, Task> read, Pipeline.PipelineWriter writer, CancellationToken cancellationToken)
     {
+        var progress = new ProgressRecord(1, Messages.RemoveActivity, Messages.WaitingForRemoval(target));
+        writer.Progress(progress);
         while (true)
         {
             try
             {
-                await ReadAsync(name, cancellationToken);
+                await read(cancellationToken);
             }
             catch (Exception e) when (KubeErrors.IsNotFound(e))
             {
-                return;
+                break;
             }
 
             await Task.Delay(PollInterval, cancellationToken);
         }
+
+        progress.RecordType = ProgressRecordType.Completed;
+        writer.Progress(progress);
     }
 }

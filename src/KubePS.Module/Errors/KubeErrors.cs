@@ -26,6 +26,19 @@ public static class KubeErrors
         new KubeException(Messages.NotFound(resource.Group.Length == 0 ? resource.Plural : $"{resource.Plural}.{resource.Group}", name), null, ErrorIds.NotFound, ErrorCategory.ObjectNotFound),
         ErrorIds.NotFound, ErrorCategory.ObjectNotFound, ns is null ? name : $"{ns}/{name}");
 
+    /// <summary>Whether a connection could not even be set up: a kubeconfig that is missing or broken, or an unreadable CA file.</summary>
+    public static bool IsKubeConfigProblem(Exception exception) =>
+        exception is k8s.Exceptions.KubeConfigException or FileNotFoundException or System.Security.Cryptography.CryptographicException;
+
+    /// <summary>KubePS.KubeConfigInvalid: ObjectNotFound for a missing file, InvalidData for a broken one.</summary>
+    public static ErrorRecord KubeConfigInvalid(Exception exception, object? target) => new(
+        exception, ErrorIds.KubeConfigInvalid, exception is FileNotFoundException ? ErrorCategory.ObjectNotFound : ErrorCategory.InvalidData, target);
+
+    /// <summary>KubePS.NotAKubernetesObject for something piped in that is not a Kubernetes object.</summary>
+    public static ErrorRecord NotAKubernetesObject(object? target) => new(
+        new KubeException(Messages.NotAKubernetesObject((target is PSObject ps ? ps.BaseObject : target)?.GetType().FullName ?? "null")),
+        ErrorIds.NotAKubernetesObject, ErrorCategory.InvalidArgument, target);
+
     public static bool IsNotFound(Exception exception) =>
         exception is HttpOperationException { Response.StatusCode: HttpStatusCode.NotFound };
 

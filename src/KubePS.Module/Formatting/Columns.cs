@@ -24,11 +24,12 @@ public static class Columns
     public static string NamespaceStatus(V1Namespace ns) => ns.Status?.Phase ?? "Active";
 
     /// <summary>Column <paramref name="index"/> of kubectl's table for the object's kind, as the kind registry prints it.</summary>
-    public static string Cell(object item, int index)
-    {
-        var kind = KubePS.Core.Kinds.KindRegistry.All.FirstOrDefault(k => k.ClrType == item.GetType());
-        return kind is null ? "" : kind.Row(item, DateTime.UtcNow)[index];
-    }
+    public static string Cell(object item, int index) =>
+        KindsByType.Value.TryGetValue(item.GetType(), out var kind) ? kind.Row(item, DateTime.UtcNow)[index] : "";
+
+    // Every cell of every row of a table asks: one lookup, not a walk over the registry.
+    private static readonly Lazy<Dictionary<Type, KubePS.Core.Kinds.KindInfo>> KindsByType = new(() =>
+        KubePS.Core.Kinds.KindRegistry.All.GroupBy(k => k.ClrType).ToDictionary(g => g.Key, g => g.First()));
 
     public static string Age(V1ObjectMeta? metadata) => HumanDuration.Age(metadata?.CreationTimestamp, DateTime.UtcNow);
 

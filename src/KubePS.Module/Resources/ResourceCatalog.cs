@@ -20,23 +20,19 @@ public sealed class ResourceCatalog(KubeClient client)
         _resources ?? await DiscoverAsync(cancellationToken);
 
     /// <summary>The resource a kind, plural, singular or short name (with an optional ".group") names.</summary>
-    public async Task<ApiResource> ResolveAsync(string name, CancellationToken cancellationToken) =>
-        Find(await AllAsync(cancellationToken), r => r.IsNamedBy(name))
-        ?? Find(await DiscoverAsync(cancellationToken), r => r.IsNamedBy(name))
-        ?? throw new KubeException(Messages.UnknownKind(name), null, ErrorIds.UnknownKind, ErrorCategory.InvalidArgument);
+    public Task<ApiResource> ResolveAsync(string name, CancellationToken cancellationToken) =>
+        FindAsync(r => r.IsNamedBy(name), () => Messages.UnknownKind(name), cancellationToken);
 
     /// <summary>The resource of an object's apiVersion and kind, as manifests name it.</summary>
-    public async Task<ApiResource> ResolveAsync(string apiVersion, string kind, CancellationToken cancellationToken)
-    {
-        bool Matches(ApiResource r) => r.ApiVersion == apiVersion && r.Kind == kind;
-        return Find(await AllAsync(cancellationToken), Matches)
-            ?? Find(await DiscoverAsync(cancellationToken), Matches)
-            ?? throw new KubeException(Messages.UnknownApiKind(apiVersion, kind), null, ErrorIds.UnknownKind, ErrorCategory.InvalidArgument);
-    }
+    public Task<ApiResource> ResolveAsync(string apiVersion, string kind, CancellationToken cancellationToken) =>
+        FindAsync(r => r.ApiVersion == apiVersion && r.Kind == kind, () => Messages.UnknownApiKind(apiVersion, kind), cancellationToken);
 
     // Several versions of one group may serve a kind; the preferred version comes first, and so wins.
-    private static ApiResource? Find(IReadOnlyList<ApiResource> resources, Func<ApiResource, bool> predicate) =>
-        resources.FirstOrDefault(predicate);
+    // A miss reads discovery again before giving up: the kind may have been added since.
+    private async Task<ApiResource> FindAsync(Func<ApiResource, bool> predicate, Func<string> unknown, CancellationToken cancellationToken) =>
+        (await AllAsync(cancellationToken)).FirstOrDefault(predicate)
+        ?? (await DiscoverAsync(cancellationToken)).FirstOrDefault(predicate)
+        ?? throw new KubeException(unknown(), null, ErrorIds.UnknownKind, ErrorCategory.InvalidArgument);
 
     private async Task<IReadOnlyList<ApiResource>> DiscoverAsync(CancellationToken cancellationToken)
     {
